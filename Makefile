@@ -1,0 +1,95 @@
+# Cubernetes: one binary, `cube`. Plain GNU make.
+#
+#   make              build build/cube
+#   make check        unit + integration tests (no root needed)
+#   make e2e          end-to-end tier (root: containerd, CNI, iptables)
+#   make bench        benchmarks, with reference runs (nginx, etcd) beside ours
+#   make fuzz         libFuzzer targets, each for a bounded time
+#   make ci           what CI runs: deps, format check, check + e2e, sanitizer build's check
+#   make run          install what is missing, build, start `cube apiserver`
+#   make SAN=asan ... the same under ASan+UBSan (objects in build-asan/)
+#   make SAN=tsan ... the same under TSan (objects in build-tsan/)
+
+CC       ?= gcc
+SAN      ?=
+BUILD    := build$(if $(SAN),-$(SAN))
+PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl
+WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow=local -Wvla
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -Isrc -pthread -fno-strict-aliasing $(WARN) \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lcmocka -lm -pthread
+LDLIBS_MAIN := $(filter-out -lcmocka,$(LDLIBS))
+
+ifeq ($(SAN),asan)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),tsan)
+CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+endif
+
+LIB_SRCS  := $(sort $(filter-out src/cmd/main.c,$(wildcard src/*/*.c)))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all check unit integration e2e bench fuzz ci run deps format format-check clean
+all: $(BUILD)/cube
+
+$(BUILD)/libcube.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cube: $(BUILD)/src/cmd/main.o $(BUILD)/libcube.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_MAIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcube.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(BUILD)/libcube.a $(LDLIBS)
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/src/cmd/main.d $(UNIT_BINS:=.d)
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+integration: $(BUILD)/cube
+	@CUBE=$(abspath $(BUILD)/cube) tests/run-integration.sh
+
+check: all $(UNIT_BINS)
+	@CUBE=$(abspath $(BUILD)/cube) tests/run-all.sh $(UNIT_BINS)
+
+e2e: $(BUILD)/cube
+	@CUBE=$(abspath $(BUILD)/cube) tests/run-e2e.sh
+
+bench: all
+	@CUBE=$(abspath $(BUILD)/cube) bench/run.sh
+
+fuzz:
+	@CC=clang BUILD=build-fuzz tests/fuzz/run.sh $(FUZZ_SRCS)
+
+deps:
+	@scripts/deps.sh
+
+run: deps all
+	@scripts/run.sh $(abspath $(BUILD)/cube)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
+
+ci: deps format-check
+	$(MAKE) check
+	$(MAKE) e2e
+	$(MAKE) SAN=asan check
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz

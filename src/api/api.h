@@ -1,0 +1,257 @@
+/*
+ * api: what the Kubernetes API *is*, independent of serving it: the resource
+ * registry (group, version, kind, plural, verbs, subresources, ...), the
+ * schema of each type (one source driving defaulting, validation, printer
+ * columns and, later, OpenAPI and strategic-merge metadata), per-type
+ * strategies (what create/update may touch), label and field selectors,
+ * JSON Patch and JSON Merge Patch, and resource quantities.
+ *
+ * Objects are jansson trees (json_t), never hand-written C structs per type.
+ * Everything here is pure computation: no I/O, no global mutable state, safe
+ * from any thread.
+ *
+ * Sections below are implemented in separate files:
+ *   registry.c   resources table and lookups
+ *   schema.c     schema engine: defaulting, validation walk, field errors
+ *   types_*.c    per-group schemas and strategies
+ *   table.c      server-side printing (Table columns and cells), field selector attributes
+ *   selector.c   label and field selectors
+ *   patch.c      JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386)
+ *   quantity.c   resource.Quantity
+ *   name.c       name and label syntax checks (DNS-1123, qualified names, label values)
+ */
+#ifndef CUBE_API_H
+#define CUBE_API_H
+
+#include "core/core.h"
+
+/* ======================================================================= */
+/* registry (registry.c)                                                   */
+/* ======================================================================= */
+
+enum {
+    CUBE_VERB_GET = 1 << 0,
+    CUBE_VERB_LIST = 1 << 1,
+    CUBE_VERB_WATCH = 1 << 2,
+    CUBE_VERB_CREATE = 1 << 3,
+    CUBE_VERB_UPDATE = 1 << 4,
+    CUBE_VERB_PATCH = 1 << 5,
+    CUBE_VERB_DELETE = 1 << 6,
+    CUBE_VERB_DELETECOLLECTION = 1 << 7,
+    CUBE_VERBS_ALL = 0xff,
+};
+
+enum {
+    CUBE_SUB_STATUS = 1 << 0,   /* /status: get, update, patch */
+    CUBE_SUB_SCALE = 1 << 1,    /* /scale: autoscaling/v1 Scale */
+    CUBE_SUB_BINDING = 1 << 2,  /* pods/binding: create */
+    CUBE_SUB_FINALIZE = 1 << 3, /* namespaces/finalize: update */
+};
+
+typedef struct cube_resource {
+    const char *group;   /* "" for the core group */
+    const char *version; /* "v1" */
+    const char *kind;    /* "Pod" */
+    const char *list_kind; /* "PodList" */
+    const char *plural;  /* "pods" */
+    const char *singular; /* "pod" */
+    const char *short_names[4]; /* NULL-terminated */
+    const char *categories[3];  /* NULL-terminated ("all") */
+    bool namespaced;
+    unsigned verbs;        /* CUBE_VERB_* */
+    unsigned subresources; /* CUBE_SUB_* */
+    /* Updates of the main resource keep status, /status keeps the rest
+       (true for every type with a status subresource). */
+    bool has_status;
+    /* metadata.generation is bumped when anything but metadata and status changes. */
+    bool bumps_generation;
+} cube_resource_t;
+
+/* All served resources, in discovery order. */
+const cube_resource_t *const *cube_api_resources(size_t *ret_n);
+/* Lookup by group ("" = core), version and plural; NULL if not served. */
+const cube_resource_t *cube_api_resource_find(const char *group, const char *version,
+                                              const char *plural);
+/* Lookup by group and kind (any served version); NULL if not served. */
+const cube_resource_t *cube_api_resource_by_kind(const char *group, const char *kind);
+/* "apps/v1" or "v1". out >= 128 bytes. */
+void cube_api_group_version(const cube_resource_t *r, char *out, size_t outlen);
+
+/* ======================================================================= */
+/* field errors (schema.c)                                                 */
+/* ======================================================================= */
+
+/*
+ * An accumulating list of field.Error like Kubernetes' field.ErrorList. Types
+ * are the Kubernetes ones: "FieldValueRequired", "FieldValueInvalid",
+ * "FieldValueNotSupported", "FieldValueDuplicate", "FieldValueForbidden",
+ * "FieldValueTooLong", "FieldValueTypeInvalid".
+ */
+typedef struct cube_field_errors cube_field_errors_t;
+
+cube_field_errors_t *cube_field_errors_new(void);
+void cube_field_errors_free(cube_field_errors_t *fe); /* accepts NULL */
+size_t cube_field_errors_count(const cube_field_errors_t *fe);
+/* Adds one error. field: "spec.containers[0].name". detail may be NULL.
+ * value: the bad value (borrowed; may be NULL) rendered as Kubernetes does. */
+void cube_field_errors_add(cube_field_errors_t *fe, const char *type, const char *field,
+                           const json_t *value, const char *detail);
+/* Convenience wrappers for the usual types. */
+void cube_field_required(cube_field_errors_t *fe, const char *field, const char *detail);
+void cube_field_invalid(cube_field_errors_t *fe, const char *field, const json_t *value,
+                        const char *detail);
+void cube_field_not_supported(cube_field_errors_t *fe, const char *field, const json_t *value,
+                              const char *const *valid);
+void cube_field_forbidden(cube_field_errors_t *fe, const char *field, const char *detail);
+void cube_field_duplicate(cube_field_errors_t *fe, const char *field, const json_t *value);
+/*
+ * Turns a non-empty list into the Invalid (422) Status error Kubernetes gives:
+ * message `Pod "x" is invalid: spec.containers[0].name: Required value`
+ * (several errors: `... is invalid: [a: ..., b: ...]`), details
+ * {name, group, kind, causes[{reason, message, field}]}. Returns -1.
+ */
+int cube_field_errors_to_err(const cube_field_errors_t *fe, const cube_resource_t *r,
+                             const char *name, cube_err_t *err);
+
+/* ======================================================================= */
+/* object lifecycle: defaulting, validation, strategies (schema.c, types_*.c) */
+/* ======================================================================= */
+
+typedef enum {
+    CUBE_OP_CREATE,
+    CUBE_OP_UPDATE,        /* PUT/PATCH of the main resource */
+    CUBE_OP_UPDATE_STATUS, /* PUT/PATCH of /status */
+} cube_api_op_t;
+
+/*
+ * Applies the type's defaults in place (Kubernetes' SetDefaults_*: pod
+ * restartPolicy, dnsPolicy, container terminationMessagePath, imagePullPolicy
+ * from the tag, deployment strategy, service type and ports, ...).
+ */
+void cube_api_default(const cube_resource_t *r, json_t *obj);
+
+/*
+ * The strategy's PrepareForCreate / PrepareForUpdate: on create, drop or
+ * initialise what a client may not set (e.g. status of types with a status
+ * subresource, pod status.phase = Pending); on update of the main resource,
+ * copy old's status into obj; on a status update, copy everything but
+ * status (and metadata the server owns) from old into obj.
+ * old is NULL on create.
+ */
+void cube_api_prepare(const cube_resource_t *r, cube_api_op_t op, json_t *obj, const json_t *old);
+
+/*
+ * Validates obj (and, for updates, the transition from old: immutable fields).
+ * Adds to fe. Does not check metadata.name syntax for the generic rules
+ * (the API server calls cube_api_validate_meta for that).
+ */
+void cube_api_validate(const cube_resource_t *r, cube_api_op_t op, const json_t *obj,
+                       const json_t *old, cube_field_errors_t *fe);
+
+/* Generic metadata checks: name (per the type's name rule), generateName,
+ * labels, annotations (size and keys), namespace presence for namespaced types. */
+void cube_api_validate_meta(const cube_resource_t *r, const json_t *obj, cube_field_errors_t *fe);
+
+/* ======================================================================= */
+/* server-side printing and field selector attributes (table.c)            */
+/* ======================================================================= */
+
+typedef struct cube_table_column {
+    const char *name;   /* "NAME", as kubectl prints it (kubectl upper-cases) -- given as in k8s: "Name" */
+    const char *type;   /* "string", "integer", "date", "number", "boolean" */
+    const char *format; /* "name" for the name column, else "" */
+    const char *description;
+    int priority;       /* 0 = default columns, 1 = -o wide */
+    bool age;           /* cell is a timestamp rendered as an age at print time */
+} cube_table_column_t;
+
+/* The type's printer columns (Kubernetes' own for the type; Name and Age for types without). */
+const cube_table_column_t *cube_api_table_columns(const cube_resource_t *r, size_t *ret_n);
+
+/*
+ * The cells of one row for obj, a new JSON array with one value per column.
+ * For an `age` column the cell is the Unix time (integer) it counts from, or
+ * null; the caller renders it with cube_time_age() when it prints the table,
+ * so cells can be computed once and cached.
+ */
+json_t *cube_api_table_cells(const cube_resource_t *r, const json_t *obj);
+
+/*
+ * The field selector attributes of obj: metadata.name, metadata.namespace and
+ * whatever the type adds (pods: spec.nodeName, spec.restartPolicy,
+ * spec.schedulerName, spec.serviceAccountName, spec.hostNetwork, status.phase,
+ * status.podIP, status.nominatedNodeName; events: involvedObject.*, reason,
+ * source, type; secrets: type; namespaces: status.phase; nodes:
+ * spec.unschedulable; ...). Returns a new JSON object field -> string value.
+ */
+json_t *cube_api_field_attrs(const cube_resource_t *r, const json_t *obj);
+/* True if `field` may be used in a field selector for r. */
+bool cube_api_field_supported(const cube_resource_t *r, const char *field);
+
+/* ======================================================================= */
+/* selectors (selector.c)                                                  */
+/* ======================================================================= */
+
+typedef struct cube_selector cube_selector_t;
+
+/*
+ * Parses a label selector in Kubernetes' string syntax:
+ *   a=b, a==b, a!=b, a in (x,y), a notin (x), a, !a   (comma = AND)
+ * Empty string = everything. Errors: BadRequest (400) with the parse error.
+ */
+int cube_label_selector_parse(const char *s, cube_selector_t **ret, cube_err_t *err);
+/* Builds one from a metav1.LabelSelector object (matchLabels, matchExpressions). */
+int cube_label_selector_from_json(const json_t *sel, cube_selector_t **ret, cube_err_t *err);
+/* Parses a field selector: a=b, a==b, a!=b, comma = AND. Errors: BadRequest. */
+int cube_field_selector_parse(const char *s, cube_selector_t **ret, cube_err_t *err);
+/* Matches against a JSON object of string values (labels, or field attributes).
+ * NULL labels = no labels. An empty selector matches everything. */
+bool cube_selector_matches(const cube_selector_t *sel, const json_t *labels);
+bool cube_selector_empty(const cube_selector_t *sel);
+/* Each key the selector requires (for field selectors: to check support). */
+size_t cube_selector_keys(const cube_selector_t *sel, const char *const **ret_keys);
+/* If the selector pins key to one value (key=value), returns it, else NULL. */
+const char *cube_selector_exact(const cube_selector_t *sel, const char *key);
+void cube_selector_free(cube_selector_t *sel); /* accepts NULL */
+
+/* ======================================================================= */
+/* patches (patch.c)                                                       */
+/* ======================================================================= */
+
+/*
+ * Applies a JSON Patch (RFC 6902: add, remove, replace, move, copy, test) to
+ * a copy of doc. ret: the new document (owned). Errors: BadRequest for a
+ * malformed patch document, Invalid (422) for a patch that does not apply
+ * (missing path, failed test), with Kubernetes-like messages.
+ */
+int cube_json_patch_apply(const json_t *doc, const json_t *patch, json_t **ret, cube_err_t *err);
+/* Applies a JSON Merge Patch (RFC 7386) to a copy of doc. Cannot fail on a valid JSON patch. */
+json_t *cube_merge_patch_apply(const json_t *doc, const json_t *patch);
+
+/* ======================================================================= */
+/* quantities (quantity.c)                                                 */
+/* ======================================================================= */
+
+/*
+ * resource.Quantity: "100m", "1.5Gi", "2e3", "128974848", "1k". Parses into
+ * a scaled value (milli-units, saturating) and writes the canonical form
+ * Kubernetes serializes. Errors: Invalid with "quantities must match the
+ * regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".
+ */
+int cube_quantity_parse(const char *s, int64_t *ret_milli, cube_err_t *err);
+/* Canonical string of s (e.g. "1000m" -> "1", "1024Ki" -> "1Mi"). Caller frees. */
+int cube_quantity_canonical(const char *s, char **ret, cube_err_t *err);
+
+/* ======================================================================= */
+/* names and labels (name.c)                                               */
+/* ======================================================================= */
+
+/* Each returns NULL if valid, else the Kubernetes message (static or
+   thread-local storage; copy it before the next call). */
+const char *cube_name_dns1123_subdomain(const char *s); /* most object names */
+const char *cube_name_dns1123_label(const char *s);     /* namespaces, services, container names */
+const char *cube_name_path_segment(const char *s);      /* names that only must not contain '/', '%', '.' or '..' */
+const char *cube_name_qualified(const char *s);         /* label and annotation keys */
+const char *cube_name_label_value(const char *s);
+
+#endif

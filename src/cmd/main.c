@@ -1,0 +1,36 @@
+/*
+ * cube: one binary, one subcommand per component. This file holds only the
+ * subcommand table; each subcommand lives in its own file in src/cmd/ and
+ * turns flags into a config struct for its component (STYLE.md rule 4).
+ */
+#include "cmd/cmd.h"
+
+static const cube_cmd_t commands[] = {
+    {"apiserver", "Run the Kubernetes API server", cube_cmd_apiserver},
+    {"version", "Print the version", cube_cmd_version},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "cube: Kubernetes, written in C.\n\nUsage: cube <command> [flags]\n\nCommands:\n");
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(commands); i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nRun 'cube <command> --help' for a command's flags.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(commands); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "cube: unknown command \"%s\"; run 'cube --help'\n", argv[1]);
+    return 2;
+}
