@@ -19,6 +19,7 @@
  *   patch.c      JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386)
  *   quantity.c   resource.Quantity
  *   name.c       name and label syntax checks (DNS-1123, qualified names, label values)
+ *   protobuf.c   Kubernetes protobuf request bodies decoded into JSON trees
  */
 #ifndef CUBE_API_H
 #define CUBE_API_H
@@ -165,14 +166,16 @@ typedef struct cube_table_column {
     bool age;           /* cell is a timestamp rendered as an age at print time */
 } cube_table_column_t;
 
-/* The type's printer columns (Kubernetes' own for the type; Name and Age for types without). */
+/* The type's printer columns (Kubernetes' own for the type; its default Name and Created At for
+   types without). */
 const cube_table_column_t *cube_api_table_columns(const cube_resource_t *r, size_t *ret_n);
 
 /*
  * The cells of one row for obj, a new JSON array with one value per column.
- * For an `age` column the cell is the Unix time (integer) it counts from, or
- * null; the caller renders it with cube_time_age() when it prints the table,
- * so cells can be computed once and cached.
+ * For an `age` column the cell is the Unix time (integer) it counts from
+ * (rendered with cube_time_age() when the table is printed, so cells can be
+ * computed once and cached), null (printed "<unknown>"), or a string printed
+ * as is (a finished job's duration, "<none>").
  */
 json_t *cube_api_table_cells(const cube_resource_t *r, const json_t *obj);
 
@@ -253,5 +256,22 @@ const char *cube_name_dns1123_label(const char *s);     /* namespaces, services,
 const char *cube_name_path_segment(const char *s);      /* names that only must not contain '/', '%', '.' or '..' */
 const char *cube_name_qualified(const char *s);         /* label and annotation keys */
 const char *cube_name_label_value(const char *s);
+
+/* ======================================================================= */
+/* protobuf bodies (protobuf.c)                                            */
+/* ======================================================================= */
+
+/*
+ * client-go's typed clients (kubectl create configmap/secret/deployment/...)
+ * send bodies as `application/vnd.kubernetes.protobuf`: the 4-byte magic
+ * "k8s\0", then a runtime.Unknown {typeMeta{apiVersion, kind}, raw,
+ * contentEncoding, contentType} whose raw bytes are the object's message.
+ * This decodes such a body into the object's JSON tree (apiVersion and kind
+ * set, fields named and shaped as Kubernetes JSON, zero values dropped where
+ * Kubernetes' JSON omits them). ret: a new object.
+ * Errors: UnsupportedMediaType (415) for a kind it has no message table for,
+ * BadRequest (400) for malformed bytes.
+ */
+int cube_protobuf_decode(const void *data, size_t len, json_t **ret, cube_err_t *err);
 
 #endif

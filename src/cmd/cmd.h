@@ -39,9 +39,5 @@ typedef struct cube_flag {
 int cube_flags_parse(const char *cmd, const cube_flag_t *flags, size_t n, int argc, char **argv,
                      const char *config_file, cube_err_t *err);
 
-/* The version cube reports (`/version`, `cube version`). */
-#define CUBE_K8S_MAJOR "1"
-#define CUBE_K8S_MINOR "32"
-#define CUBE_GIT_VERSION "v1.32.0+cube.1"
 
 #endif

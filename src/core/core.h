@@ -26,6 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The version cube reports (`/version`, `cube version`): the Kubernetes API it serves. */
+#define CUBE_K8S_MAJOR "1"
+#define CUBE_K8S_MINOR "32"
+#define CUBE_GIT_VERSION "v1.32.0+cube.1"
+
 /* ---- ownership ---------------------------------------------------------- */
 
 #define _cleanup_(f) __attribute__((cleanup(f)))

@@ -94,7 +94,9 @@ cube_http_stream_t *cube_http_stream_start(cube_http_req_t *req, int status,
                                            cube_http_stream_close_fn on_close, void *userdata);
 /* Queues one chunk (reference taken over). Any thread. Returns -1 if the stream is closed. */
 int cube_http_stream_write(cube_http_stream_t *st, cube_bytes_t *chunk);
-/* Sends the terminating chunk (if still open) and releases the caller's reference. */
+/* Sends the terminating chunk (if still open) and releases the caller's reference.
+ * Once it has returned, on_close is not called any more (an on_close already
+ * running on the I/O thread at that moment may still finish). */
 void cube_http_stream_end(cube_http_stream_t *st);
 /* True once the client went away or the server stopped. */
 bool cube_http_stream_closed(const cube_http_stream_t *st);
