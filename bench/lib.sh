@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: helpers shared by the benchmark scripts (sourced, not run).
 #
 # The benchmarks start servers (cube, nginx, etcd) as children, measure them

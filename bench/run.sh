@@ -39,6 +39,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 echo "cube benchmarks: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
 echo "  $("$CUBE" version 2>/dev/null | head -1), kernel $(uname -r), temp $BT"
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+if [[ $(calc "($LOAD_START > $(nproc))" %d) == 1 ]]; then
+    echo "  *** machine busy (load average $LOAD_START on $(nproc) CPUs): figures are noisy ***"
+fi
 
 # --- load generators ---------------------------------------------------------
 mkdir -p "$BT/bin"
@@ -71,6 +75,7 @@ start_cube() {
         exit 1
     fi
 }
+# shellcheck disable=SC2317 # called through wait_for
 ready() {
     [[ -f "$CA" ]] && [[ "$(curl -s --max-time 2 --cacert "$CA" -H "$AUTH" \
         "https://127.0.0.1:$PORT/readyz")" == ok ]]
@@ -114,6 +119,37 @@ wrk_run() {
         END { print n + 0 }' <<<"$out")
 }
 
+# start_nginx: the reference server, serving the files of $BT/www over HTTPS
+# (self-signed P-256 certificate) with one worker per CPU; its PID is $BG_PID.
+start_nginx() {
+    mkdir -p "$BT/nginx/logs" "$BT/www"
+    [[ -f "$BT/nginx.crt" ]] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+        -nodes -days 1 -keyout "$BT/nginx.key" -out "$BT/nginx.crt" -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+    cat >"$BT/nginx/nginx.conf" <<NGX
+worker_processes $(nproc);
+pid $BT/nginx/nginx.pid;
+error_log $BT/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    client_body_temp_path $BT/nginx;
+    proxy_temp_path $BT/nginx; fastcgi_temp_path $BT/nginx;
+    uwsgi_temp_path $BT/nginx; scgi_temp_path $BT/nginx;
+    server {
+        listen 127.0.0.1:$NGINX_PORT ssl reuseport;
+        ssl_certificate $BT/nginx.crt;
+        ssl_certificate_key $BT/nginx.key;
+        location / { root $BT/www; default_type application/json; }
+    }
+}
+NGX
+    start_bg "$BT/nginx.log" nginx -p "$BT/nginx" -c "$BT/nginx/nginx.conf" -g 'daemon off;'
+    wait_for 10 curl -sk -o /dev/null "https://127.0.0.1:$NGINX_PORT/"
+}
+
 bench_get() {
     echo "[1] GET one 2.4 KiB ConfigMap, HTTPS keep-alive, wrk -t2 -c$CONC -d$DURATION"
     local base="https://127.0.0.1:$PORT/api/v1/namespaces/default/configmaps" size0 pad
@@ -137,36 +173,11 @@ bench_get() {
     local bytes
     bytes=$(stat -c %s "$BT/www/cm.json")
 
-    mkdir -p "$BT/nginx/logs"
-    cat >"$BT/nginx/nginx.conf" <<NGX
-worker_processes $(nproc);
-pid $BT/nginx/nginx.pid;
-error_log $BT/nginx/logs/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    client_body_temp_path $BT/nginx;
-    proxy_temp_path $BT/nginx; fastcgi_temp_path $BT/nginx;
-    uwsgi_temp_path $BT/nginx; scgi_temp_path $BT/nginx;
-    server {
-        listen 127.0.0.1:$NGINX_PORT ssl reuseport;
-        ssl_certificate $BT/nginx.crt;
-        ssl_certificate_key $BT/nginx.key;
-        location / { root $BT/www; try_files /cm.json =404; default_type application/json; }
-    }
-}
-NGX
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-        -keyout "$BT/nginx.key" -out "$BT/nginx.crt" -subj /CN=localhost \
-        -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-    start_bg "$BT/nginx.log" nginx -p "$BT/nginx" -c "$BT/nginx/nginx.conf" -g 'daemon off;'
+    start_nginx
     local ngx=$BG_PID
-    wait_for 10 curl -sfk -o /dev/null "https://127.0.0.1:$NGINX_PORT/"
 
     # alternate cube and nginx GET_REPEAT times; each keeps its best run
-    local c_rps=0 c_p50= c_p99= c_bad=0 n_rps=0 n_p50= n_p99= r
+    local c_rps=0 c_p50='' c_p99='' c_bad=0 n_rps=0 n_p50='' n_p99='' r
     for ((r = 0; r < GET_REPEAT; r++)); do
         wrk_run "$base/bench-get-b"
         echo "  cube:  $W_RPS req/s, p50 $W_P50 ms, p99 $W_P99 ms, $W_BAD failed"
@@ -174,7 +185,7 @@ NGX
         if [[ $(calc "($W_RPS > $c_rps)" %d) == 1 ]]; then
             c_rps=$W_RPS c_p50=$W_P50 c_p99=$W_P99
         fi
-        wrk_run "https://127.0.0.1:$NGINX_PORT/api/v1/namespaces/default/configmaps/bench-get-b"
+        wrk_run "https://127.0.0.1:$NGINX_PORT/cm.json"
         echo "  nginx: $W_RPS req/s, p50 $W_P50 ms, p99 $W_P99 ms"
         if [[ $(calc "($W_RPS > $n_rps)" %d) == 1 ]]; then
             n_rps=$W_RPS n_p50=$W_P50 n_p99=$W_P99
@@ -248,6 +259,9 @@ bench_watch() {
         "from just before the create was sent"
     note "watch last watcher per create p50 / max" \
         "$(kv last_p50_ms "$out") ms / $(kv last_max_ms "$out") ms"
+    note "watch fan-out spread (last - first) p50 / max" \
+        "$(kv spread_p50_ms "$out") ms / $(kv spread_max_ms "$out") ms" \
+        "client used $(kv client_cpu "$out") of one CPU"
     local p99 missed
     p99=$(kv p99_ms "$out")
     missed=$(kv missed "$out")
@@ -275,7 +289,13 @@ POD
     items=$(api "$url" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null)
     rows=$(api -H "Accept: $table" "$url" |
         python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))' 2>/dev/null)
-    local j=() t=() i r
+    # reference: nginx sending the same LIST bytes (the cost of moving them
+    # through TLS into curl on this machine), interleaved with cube's runs
+    mkdir -p "$BT/www"
+    api -o "$BT/www/pods.json" "$url"
+    start_nginx
+    local ngx=$BG_PID
+    local j=() t=() n=() i r
     LIST_BYTES=0
     for ((i = 0; i < 5; i++)); do
         r=$(api -o /dev/null -w '%{time_total} %{size_download}' "$url")
@@ -283,16 +303,24 @@ POD
         LIST_BYTES=${r#* }
         r=$(api -o /dev/null -w '%{time_total} %{size_download}' -H "Accept: $table" "$url")
         t+=("$(calc "${r% *} * 1000" %.1f)")
+        TABLE_BYTES=${r#* }
+        r=$(curl -s --max-time 60 -k -o /dev/null -w '%{time_total}' -H "$AUTH" \
+            "https://127.0.0.1:$NGINX_PORT/pods.json")
+        n+=("$(calc "$r * 1000" %.1f)")
     done
+    stop_pid "$ngx"
     note "LIST JSON size" "$LIST_BYTES bytes, ${items:-?} items ($(calc "$LIST_BYTES / ${items:-1}" %.0f) bytes/pod)"
-    note "LIST Table rows" "${rows:-?}"
+    note "LIST Table size" "$TABLE_BYTES bytes, ${rows:-?} rows"
     local jm tm
     jm=$(median "${j[@]}")
     tm=$(median "${t[@]}")
     [[ "$items" == "$PODS" ]] || jm=nan
     [[ "$rows" == "$PODS" ]] || tm=nan
+    note "LIST same bytes from nginx (reference)" "$(median "${n[@]}") ms" "runs: ${n[*]}"
     goal "LIST $PODS pods as JSON (median of 5)" "$jm" "<=" 100 ms "runs: ${j[*]}"
     goal "LIST $PODS pods as Table (median of 5)" "$tm" "<=" 150 ms "runs: ${t[*]}"
+    note "LIST JSON ratio cube/nginx (same bytes)" "$(calc "$jm / $(median "${n[@]}")") x" \
+        "no goal: how far cube is from the cost of the transfer itself"
 }
 
 # --- run ------------------------------------------------------------------------------
@@ -322,6 +350,8 @@ if want list || want rss; then
     stop_cube
 fi
 
+note "load average at start / end" "$LOAD_START / $(cut -d' ' -f1 /proc/loadavg)" \
+    "other work on the machine; above $(nproc) the figures are noisy"
 echo
 echo "Results:"
 results_table

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 
@@ -128,6 +129,12 @@ int main(int argc, char **argv)
     while (st && fgets(line, sizeof(line), st))
         if (strncmp(line, "VmRSS:", 6) == 0 || strncmp(line, "VmHWM:", 6) == 0)
             printf("  %s", line);
+
+    char wal[600];
+    struct stat sb;
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    if (stat(wal, &sb) == 0)
+        printf("  WAL: %lld kB\n", (long long)sb.st_size / 1024);
 
     for (int i = 0; i < watchers; i++)
         cube_store_watch_cancel(ws[i]);

@@ -13,7 +13,11 @@
  * live before measuring. Prints one line of key=value pairs: watchers,
  * connected, events, missed, p50_ms, p99_ms, max_ms (over all watcher x round
  * arrivals), last_p50_ms, last_max_ms (per round, the slowest watcher),
- * create_p50_ms (the create request's own latency).
+ * spread_p50_ms, spread_max_ms (per round, last arrival minus first: the
+ * fan-out itself, whatever the commit cost),
+ * create_p50_ms (the create request's own latency), client_cpu (the share of
+ * one CPU this program used while measuring: near 100% means the client, not
+ * the server, sets the pace).
  */
 #include <curl/curl.h>
 #include <math.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +63,15 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process used so far (user + system). */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
 }
 
 static void *xrealloc(void *p, size_t n)
@@ -290,6 +304,7 @@ int main(int argc, char **argv)
     curl_easy_setopt(post, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(post, CURLOPT_WRITEDATA, &resp);
     int missed = 0;
+    double cpu0 = cpu_seconds(), wall0 = now();
     for (int k = 0; k <= F.rounds && F.connected > F.ended; k++) {
         bool post_done = false;
         /* quiet gap between rounds, streams still serviced */
@@ -327,12 +342,15 @@ int main(int argc, char **argv)
             missed += (F.connected - F.ended) - F.count[k];
     }
 
+    double cpu_share = (cpu_seconds() - cpu0) / (now() - wall0);
+
     /* statistics over rounds 1..R */
     double *all = xrealloc(NULL, sizeof(double) * cells);
     double *lasts = xrealloc(NULL, sizeof(double) * (F.rounds + 1));
+    double *spread = xrealloc(NULL, sizeof(double) * (F.rounds + 1));
     long n = 0, nl = 0;
     for (int k = 1; k <= measured; k++) {
-        double mx = NAN;
+        double mx = NAN, mn = NAN;
         for (int i = 0; i < F.watchers; i++) {
             double v = F.arrive[(size_t)k * F.watchers + i];
             if (isnan(v))
@@ -340,19 +358,25 @@ int main(int argc, char **argv)
             all[n++] = v;
             if (isnan(mx) || v > mx)
                 mx = v;
+            if (isnan(mn) || v < mn)
+                mn = v;
         }
-        if (!isnan(mx))
+        if (!isnan(mx)) {
+            spread[nl] = mx - mn;
             lasts[nl++] = mx;
+        }
     }
     qsort(all, n, sizeof(double), cmp_double);
     qsort(lasts, nl, sizeof(double), cmp_double);
+    qsort(spread, nl, sizeof(double), cmp_double);
     qsort(create_ms + 1, measured, sizeof(double), cmp_double);
     printf("watchers=%d connected=%d connect_seconds=%.2f rounds=%d events=%ld missed=%d "
            "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f last_p50_ms=%.2f last_max_ms=%.2f "
-           "create_p50_ms=%.2f\n",
+           "spread_p50_ms=%.2f spread_max_ms=%.2f create_p50_ms=%.2f client_cpu=%.0f%%\n",
            F.watchers, F.connected - F.ended, conn_secs, measured, n, missed, pct(all, n, 50),
            pct(all, n, 99), n ? all[n - 1] : NAN, pct(lasts, nl, 50), nl ? lasts[nl - 1] : NAN,
-           pct(create_ms + 1, measured, 50));
+           pct(spread, nl, 50), nl ? spread[nl - 1] : NAN, pct(create_ms + 1, measured, 50),
+           cpu_share * 100);
 
     for (int i = 0; i < F.watchers; i++) {
         if (!F.w[i].ended)
@@ -367,6 +391,7 @@ int main(int argc, char **argv)
     free(resp.p);
     free(all);
     free(lasts);
+    free(spread);
     free(create_ms);
     free(F.arrive);
     free(F.count);

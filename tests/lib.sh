@@ -156,12 +156,30 @@ strip_ansi() { sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 # A unique, valid object name: NAME-<n>.
 uniq_name() { echo "$1-$RANDOM$RANDOM"; }
 
+# Set-up helpers send JSON through `kubectl create -f` (the dynamic client),
+# so that a test fails for what it tests, not for its set-up. kubectl's
+# generators (`create namespace|configmap|secret|deployment`) send protobuf
+# instead; dedicated tests cover them.
+
 # new_ns [PREFIX]: creates a fresh namespace and prints its name.
 new_ns() {
     local ns
     ns=$(uniq_name "${1:-t}")
-    kc create namespace "$ns" >/dev/null
+    printf '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}' "$ns" |
+        kc create --validate=false -f - >/dev/null
     echo "$ns"
+}
+
+# mkcm NS NAME [KEY=VALUE...]: creates a configmap; prints its resourceVersion.
+mkcm() {
+    local ns=$1 name=$2 kv data='{}'
+    shift 2
+    for kv in "$@"; do
+        data=$(jq -c --arg k "${kv%%=*}" --arg v "${kv#*=}" '. + {($k): $v}' <<<"$data")
+    done
+    jq -n -c --arg n "$name" --argjson d "$data" \
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $n}} + (if $d == {} then {} else {data: $d} end)' |
+        kc create --validate=false -n "$ns" -f - -o jsonpath='{.metadata.resourceVersion}'
 }
 
 # ---------------------------------------------------------------- assertions
@@ -183,7 +201,7 @@ assert_eq() {
 assert_contains() {
     [[ "$1" == *"$2"* ]] && return 0
     printf '  %s: expected to contain:\n    %s\n  got:\n%s\n' "${3:-output}" "$2" \
-        "$(printf '%s\n' "$1" | sed 's/^/    /')" >&2
+        "$(printf '%s\n' "$1" | head -n 40 | sed 's/^/    /')" >&2
     exit 1
 }
 
@@ -191,7 +209,7 @@ assert_contains() {
 assert_not_contains() {
     [[ "$1" != *"$2"* ]] && return 0
     printf '  %s: expected NOT to contain:\n    %s\n  got:\n%s\n' "${3:-output}" "$2" \
-        "$(printf '%s\n' "$1" | sed 's/^/    /')" >&2
+        "$(printf '%s\n' "$1" | head -n 40 | sed 's/^/    /')" >&2
     exit 1
 }
 
@@ -199,7 +217,7 @@ assert_not_contains() {
 assert_match() {
     grep -qE -- "$2" <<<"$1" && return 0
     printf '  %s: expected a line matching /%s/, got:\n%s\n' "${3:-output}" "$2" \
-        "$(printf '%s\n' "$1" | sed 's/^/    /')" >&2
+        "$(printf '%s\n' "$1" | head -n 40 | sed 's/^/    /')" >&2
     exit 1
 }
 
@@ -207,7 +225,7 @@ assert_match() {
 assert_no_match() {
     grep -qE -- "$2" <<<"$1" || return 0
     printf '  %s: expected no line matching /%s/, got:\n%s\n' "${3:-output}" "$2" \
-        "$(printf '%s\n' "$1" | sed 's/^/    /')" >&2
+        "$(printf '%s\n' "$1" | head -n 40 | sed 's/^/    /')" >&2
     exit 1
 }
 
@@ -219,7 +237,7 @@ assert_fails_with() {
     OUT=$("$@" 2>&1) || rc=$?
     if [ "$rc" -eq 0 ]; then
         printf '  expected failure of: %s\n  but it succeeded with:\n%s\n' "$*" \
-            "$(printf '%s\n' "$OUT" | sed 's/^/    /')" >&2
+            "$(printf '%s\n' "$OUT" | head -n 40 | sed 's/^/    /')" >&2
         exit 1
     fi
     assert_contains "$OUT" "$needle" "output of '$*'"
@@ -231,7 +249,7 @@ assert_ok() {
     OUT=$("$@" 2>&1) || rc=$?
     [ "$rc" -eq 0 ] && return 0
     printf '  command failed (exit %s): %s\n%s\n' "$rc" "$*" \
-        "$(printf '%s\n' "$OUT" | sed 's/^/    /')" >&2
+        "$(printf '%s\n' "$OUT" | head -n 40 | sed 's/^/    /')" >&2
     exit 1
 }
 

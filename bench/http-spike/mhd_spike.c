@@ -41,10 +41,10 @@ int main(int argc, char **argv)
     char *cert = slurp(argv[1]), *key = slurp(argv[2]);
     unsigned threads = argc > 4 ? (unsigned)atoi(argv[4]) : 2;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS | MHD_USE_TURBO, (uint16_t)atoi(argv[3]),
-        NULL, NULL, handler, NULL, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 10000,
-        MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS | MHD_USE_TURBO,
+        (uint16_t)atoi(argv[3]), NULL, NULL, handler, NULL, MHD_OPTION_HTTPS_MEM_CERT, cert,
+        MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, 10000, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "MHD_start_daemon failed\n");
         return 1;

@@ -29,44 +29,44 @@ typedef enum {
     CUBE_SK_STRING = 1,
     CUBE_SK_INT32,
     CUBE_SK_INT64,
-    CUBE_SK_NUMBER,        /* float64 */
+    CUBE_SK_NUMBER, /* float64 */
     CUBE_SK_BOOL,
-    CUBE_SK_OBJECT,        /* of field->type */
+    CUBE_SK_OBJECT, /* of field->type */
     CUBE_SK_INT_OR_STRING, /* intstr.IntOrString */
-    CUBE_SK_QUANTITY,      /* resource.Quantity: string or number, canonicalized */
-    CUBE_SK_TIME,          /* metav1.Time, RFC 3339 seconds */
-    CUBE_SK_MICROTIME,     /* metav1.MicroTime */
-    CUBE_SK_BYTES,         /* []byte: a base64 string */
-    CUBE_SK_ANY,           /* RawExtension / apiextensions JSON: anything */
+    CUBE_SK_QUANTITY, /* resource.Quantity: string or number, canonicalized */
+    CUBE_SK_TIME, /* metav1.Time, RFC 3339 seconds */
+    CUBE_SK_MICROTIME, /* metav1.MicroTime */
+    CUBE_SK_BYTES, /* []byte: a base64 string */
+    CUBE_SK_ANY, /* RawExtension / apiextensions JSON: anything */
 } cube_schema_vkind_t;
 
 /* How values are held. */
 typedef enum {
     CUBE_SC_ONE = 0, /* a single value */
-    CUBE_SC_ARRAY,   /* a JSON array of values */
-    CUBE_SC_MAP,     /* a JSON object string -> value */
+    CUBE_SC_ARRAY, /* a JSON array of values */
+    CUBE_SC_MAP, /* a JSON object string -> value */
 } cube_schema_container_t;
 
 /* Syntax rules the engine checks on each (scalar) value. */
 typedef enum {
     CUBE_SF_NONE = 0,
-    CUBE_SF_DNS1123_LABEL,     /* container names, ... */
+    CUBE_SF_DNS1123_LABEL, /* container names, ... */
     CUBE_SF_DNS1123_SUBDOMAIN, /* configmap and secret references, ... */
-    CUBE_SF_PORT,              /* 1..65535 */
-    CUBE_SF_PORT_OR_ZERO,      /* 0..65535 (0 = unset) */
-    CUBE_SF_NONNEG,            /* >= 0 */
-    CUBE_SF_POSITIVE,          /* > 0 */
-    CUBE_SF_IANA_SVC_NAME,     /* port names */
-    CUBE_SF_PORT_OR_NAME,      /* IntOrString: a port number or a port name */
-    CUBE_SF_QUALIFIED_NAME,    /* label-key-like names (resource names, topology keys) */
+    CUBE_SF_PORT, /* 1..65535 */
+    CUBE_SF_PORT_OR_ZERO, /* 0..65535 (0 = unset) */
+    CUBE_SF_NONNEG, /* >= 0 */
+    CUBE_SF_POSITIVE, /* > 0 */
+    CUBE_SF_IANA_SVC_NAME, /* port names */
+    CUBE_SF_PORT_OR_NAME, /* IntOrString: a port number or a port name */
+    CUBE_SF_QUALIFIED_NAME, /* label-key-like names (resource names, topology keys) */
     CUBE_SF_LABEL_VALUE,
-    CUBE_SF_FILE_MODE,         /* 0..0777 */
+    CUBE_SF_FILE_MODE, /* 0..0777 */
 } cube_schema_format_t;
 
 enum {
-    CUBE_SFL_REQUIRED = 1 << 0,  /* absent, null, "" or [] -> "Required value" */
+    CUBE_SFL_REQUIRED = 1 << 0, /* absent, null, "" or [] -> "Required value" */
     CUBE_SFL_IMMUTABLE = 1 << 1, /* changes on update -> "field is immutable" */
-    CUBE_SFL_SECRET = 1 << 2,    /* never echo the value in an error */
+    CUBE_SFL_SECRET = 1 << 2, /* never echo the value in an error */
 };
 
 typedef struct cube_schema_type cube_schema_type_t;
@@ -74,19 +74,19 @@ typedef struct cube_schema_ctx cube_schema_ctx_t;
 
 typedef struct cube_schema_field {
     const char *name; /* JSON name */
-    unsigned char kind;      /* cube_schema_vkind_t */
+    unsigned char kind; /* cube_schema_vkind_t */
     unsigned char container; /* cube_schema_container_t */
-    unsigned char format;    /* cube_schema_format_t */
-    unsigned char flags;     /* CUBE_SFL_* */
+    unsigned char format; /* cube_schema_format_t */
+    unsigned char flags; /* CUBE_SFL_* */
     const cube_schema_type_t *type; /* CUBE_SK_OBJECT */
-    const char *def;                /* JSON literal set when absent, or NULL */
-    const char *const *values;      /* enumeration, NULL-terminated, Kubernetes' order */
+    const char *def; /* JSON literal set when absent, or NULL */
+    const char *const *values; /* enumeration, NULL-terminated, Kubernetes' order */
     const char *desc;
     /* strategic merge patch and OpenAPI list metadata (NULL when not set) */
     const char *patch_strategy; /* "merge", "retainKeys", "merge,retainKeys" */
-    const char *merge_key;      /* "name", "containerPort", ... */
-    const char *list_type;      /* "atomic", "set", "map" */
-    const char *list_keys[3];   /* x-kubernetes-list-map-keys, NULL-terminated */
+    const char *merge_key; /* "name", "containerPort", ... */
+    const char *list_type; /* "atomic", "set", "map" */
+    const char *list_keys[3]; /* x-kubernetes-list-map-keys, NULL-terminated */
 } cube_schema_field_t;
 
 /*
@@ -123,8 +123,8 @@ typedef enum {
     CUBE_NAME_SUBDOMAIN = 0, /* most types */
     CUBE_NAME_DNS1123_LABEL, /* namespaces */
     CUBE_NAME_DNS1035_LABEL, /* services */
-    CUBE_NAME_PATH_SEGMENT,  /* rbac types */
-    CUBE_NAME_NODE,          /* nodes: subdomain */
+    CUBE_NAME_PATH_SEGMENT, /* rbac types */
+    CUBE_NAME_NODE, /* nodes: subdomain */
 } cube_name_rule_t;
 
 enum {
@@ -133,13 +133,13 @@ enum {
 
 /* One served kind: its root type, name rule and strategy hooks. */
 typedef struct cube_schema_kind {
-    const char *group;   /* "" for core */
+    const char *group; /* "" for core */
     const char *version; /* NULL = any served version */
     const char *kind;
     const cube_schema_type_t *type;
     unsigned char name_rule; /* cube_name_rule_t */
-    unsigned char flags;     /* CUBE_KIND_* */
-    size_t name_max;         /* extra name length limit (cronjobs: 52), 0 = none */
+    unsigned char flags; /* CUBE_KIND_* */
+    size_t name_max; /* extra name length limit (cronjobs: 52), 0 = none */
     /* For types with /status: the status a create starts from (JSON literal,
        the zero value as Kubernetes serializes it); NULL keeps what the client sent. */
     const char *status_on_create;
@@ -159,14 +159,14 @@ extern const cube_schema_kind_t cube_schema_kinds_other[];
 extern const size_t cube_schema_kinds_other_n;
 
 /* Types shared between the types_*.c files. */
-extern const cube_schema_type_t cube_schema_object_meta;       /* metav1.ObjectMeta */
-extern const cube_schema_type_t cube_schema_list_meta;         /* metav1.ListMeta */
-extern const cube_schema_type_t cube_schema_label_selector;    /* metav1.LabelSelector */
+extern const cube_schema_type_t cube_schema_object_meta; /* metav1.ObjectMeta */
+extern const cube_schema_type_t cube_schema_list_meta; /* metav1.ListMeta */
+extern const cube_schema_type_t cube_schema_label_selector; /* metav1.LabelSelector */
 extern const cube_schema_type_t cube_schema_pod_template_spec; /* core/v1 PodTemplateSpec */
-extern const cube_schema_type_t cube_schema_pvc;               /* core/v1 PersistentVolumeClaim */
-extern const cube_schema_type_t cube_schema_object_reference;  /* core/v1 ObjectReference */
-extern const cube_schema_type_t cube_schema_event_source;      /* core/v1 EventSource */
-extern const cube_schema_type_t cube_schema_condition;         /* metav1.Condition */
+extern const cube_schema_type_t cube_schema_pvc; /* core/v1 PersistentVolumeClaim */
+extern const cube_schema_type_t cube_schema_object_reference; /* core/v1 ObjectReference */
+extern const cube_schema_type_t cube_schema_event_source; /* core/v1 EventSource */
+extern const cube_schema_type_t cube_schema_condition; /* metav1.Condition */
 extern const cube_schema_type_t cube_schema_toleration;
 extern const cube_schema_type_t cube_schema_node_selector;
 extern const cube_schema_type_t cube_schema_topology_selector_term;
@@ -206,8 +206,8 @@ const char *cube_schema_name_check(cube_name_rule_t rule, const char *s);
 const char *cube_schema_dns1035_label(const char *s);
 /* Validates a JSON value against the type t at path (type checks, required,
    formats, hooks), as the walk does for nested objects. */
-void cube_schema_validate_type(cube_schema_ctx_t *c, const cube_schema_type_t *t,
-                               const char *path, const json_t *obj, const json_t *old);
+void cube_schema_validate_type(cube_schema_ctx_t *c, const cube_schema_type_t *t, const char *path,
+                               const json_t *obj, const json_t *old);
 /* Applies t's defaults to obj (an object), recursively. */
 void cube_schema_default_type(const cube_schema_type_t *t, json_t *obj);
 
@@ -252,7 +252,10 @@ char *cube_schema_path_key(const char *parent, const char *key);
 /* ---- table-writing shorthands (types_*.c only) ------------------------------ */
 
 #ifdef CUBE_SCHEMA_TABLES
-#define F_(n, k, c, d, ...) {.name = (n), .kind = (k), .container = (c), .desc = (d), __VA_ARGS__}
+#define F_(n, k, c, d, ...)                                                                        \
+    {                                                                                              \
+        .name = (n), .kind = (k), .container = (c), .desc = (d), __VA_ARGS__                       \
+    }
 #define F_STR(n, d, ...) F_(n, CUBE_SK_STRING, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_I32(n, d, ...) F_(n, CUBE_SK_INT32, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_I64(n, d, ...) F_(n, CUBE_SK_INT64, CUBE_SC_ONE, d, __VA_ARGS__)
@@ -267,14 +270,18 @@ char *cube_schema_path_key(const char *parent, const char *key);
 #define F_MSTR(n, d, ...) F_(n, CUBE_SK_STRING, CUBE_SC_MAP, d, __VA_ARGS__)
 #define F_IOS(n, d, ...) F_(n, CUBE_SK_INT_OR_STRING, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_QTY(n, d, ...) F_(n, CUBE_SK_QUANTITY, CUBE_SC_ONE, d, __VA_ARGS__)
-#define F_MQTY(n, d, ...) F_(n, CUBE_SK_QUANTITY, CUBE_SC_MAP, d, .format = CUBE_SF_NONNEG, __VA_ARGS__)
+#define F_MQTY(n, d, ...)                                                                          \
+    F_(n, CUBE_SK_QUANTITY, CUBE_SC_MAP, d, .format = CUBE_SF_NONNEG, __VA_ARGS__)
 #define F_TIME(n, d, ...) F_(n, CUBE_SK_TIME, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_MTIME(n, d, ...) F_(n, CUBE_SK_MICROTIME, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_BYTES(n, d, ...) F_(n, CUBE_SK_BYTES, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_MBYTES(n, d, ...) F_(n, CUBE_SK_BYTES, CUBE_SC_MAP, d, __VA_ARGS__)
 #define F_ANY(n, d, ...) F_(n, CUBE_SK_ANY, CUBE_SC_ONE, d, __VA_ARGS__)
 #define F_AANY(n, d, ...) F_(n, CUBE_SK_ANY, CUBE_SC_ARRAY, d, __VA_ARGS__)
-#define F_END {0}
+#define F_END                                                                                      \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 #define O_REQ .flags = CUBE_SFL_REQUIRED
 #define O_IMM .flags = CUBE_SFL_IMMUTABLE
@@ -296,7 +303,9 @@ char *cube_schema_path_key(const char *parent, const char *key);
     const cube_schema_type_t var = {(tname), (d), var##_f, (dfn), (vfn)}
 #define CUBE_FIELDS(var) static const cube_schema_field_t var##_f[]
 #define CUBE_KIND(g, v, k, t, ...)                                                                 \
-    {.group = (g), .version = (v), .kind = (k), .type = &(t), __VA_ARGS__}
+    {                                                                                              \
+        .group = (g), .version = (v), .kind = (k), .type = &(t), __VA_ARGS__                       \
+    }
 #endif
 
 #endif

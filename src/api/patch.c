@@ -281,9 +281,8 @@ static int op_remove(patch_state_t *st, const json_t *op, fail_t *f)
     _cleanup_free_ char *key = NULL;
     json_t *con = find_object(st->root, path, &key);
     if (!con)
-        return fail(f,
-                    "remove operation does not apply: doc is missing path: \"%s\": missing value",
-                    path);
+        return fail(
+            f, "remove operation does not apply: doc is missing path: \"%s\": missing value", path);
     if (con_remove(con, key, f) < 0)
         return -1;
     return 0;
@@ -296,8 +295,10 @@ static int op_replace(patch_state_t *st, const json_t *op, fail_t *f)
         return -1;
     if (!*path) {
         json_t *v = json_object_get(op, "value");
+        if (!v)
+            return fail(f, "replace operation value missing");
         if (!json_is_object(v) && !json_is_array(v))
-            return fail(f, "replace operation value must be object or array");
+            return 0; /* the library wraps a nil error here: a silent no-op */
         json_decref(st->root);
         st->root = json_deep_copy(v);
         return 0;
@@ -421,8 +422,9 @@ int cube_json_patch_apply(const json_t *doc, const json_t *patch, json_t **ret, 
         return 0;
     }
     if (!json_is_array(patch))
-        return cube_err_badrequest(err, "json: cannot unmarshal %s into Go value of type jsonpatch.Patch",
-                                   go_json_type(patch));
+        return cube_err_badrequest(
+            err, "json: cannot unmarshal %s into Go value of type jsonpatch.Patch",
+            go_json_type(patch));
     size_t i;
     json_t *op;
     json_array_foreach(patch, i, op)

@@ -227,7 +227,10 @@ static size_t utf8_rune(const unsigned char *s, uint32_t *ret)
         *ret = s[0];
         return 1;
     }
-    size_t n = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    size_t n = (s[0] & 0xe0) == 0xc0   ? 2
+               : (s[0] & 0xf0) == 0xe0 ? 3
+               : (s[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
     if (!n)
         return 0;
     uint32_t r = s[0] & (0x7f >> n);
@@ -236,8 +239,8 @@ static size_t utf8_rune(const unsigned char *s, uint32_t *ret)
             return 0;
         r = (r << 6) | (s[i] & 0x3f);
     }
-    if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) || (n == 4 && (r < 0x10000 || r > 0x10ffff)) ||
-        (r >= 0xd800 && r <= 0xdfff))
+    if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) ||
+        (n == 4 && (r < 0x10000 || r > 0x10ffff)) || (r >= 0xd800 && r <= 0xdfff))
         return 0;
     *ret = r;
     return n;
@@ -263,14 +266,29 @@ static void go_quote(cube_buf_t *b, const char *str)
             cube_buf_putc(b, (char)r);
         } else if (r < 0x20 || r == 0x7f) {
             switch (r) {
-            case '\a': cube_buf_puts(b, "\\a"); break;
-            case '\b': cube_buf_puts(b, "\\b"); break;
-            case '\f': cube_buf_puts(b, "\\f"); break;
-            case '\n': cube_buf_puts(b, "\\n"); break;
-            case '\r': cube_buf_puts(b, "\\r"); break;
-            case '\t': cube_buf_puts(b, "\\t"); break;
-            case '\v': cube_buf_puts(b, "\\v"); break;
-            default: cube_buf_printf(b, "\\x%02x", r);
+            case '\a':
+                cube_buf_puts(b, "\\a");
+                break;
+            case '\b':
+                cube_buf_puts(b, "\\b");
+                break;
+            case '\f':
+                cube_buf_puts(b, "\\f");
+                break;
+            case '\n':
+                cube_buf_puts(b, "\\n");
+                break;
+            case '\r':
+                cube_buf_puts(b, "\\r");
+                break;
+            case '\t':
+                cube_buf_puts(b, "\\t");
+                break;
+            case '\v':
+                cube_buf_puts(b, "\\v");
+                break;
+            default:
+                cube_buf_printf(b, "\\x%02x", r);
             }
         } else if (r >= 0x80 && r < 0xa0) {
             cube_buf_printf(b, "\\u%04x", r);
@@ -622,7 +640,7 @@ static void type_error(cube_schema_ctx_t *c, const char *path, const json_t *v, 
 
 /* Adds one Invalid error per "; "-joined message of name.c. */
 void cube_schema_invalid_msgs(cube_field_errors_t *fe, const char *path, const json_t *v,
-                         const char *msgs)
+                              const char *msgs)
 {
     if (!msgs)
         return;
@@ -651,8 +669,8 @@ static void check_iana_svc_name(cube_field_errors_t *fe, const char *path, const
     if (n > 15)
         cube_field_invalid(fe, path, v, "must be no more than 15 characters");
     if (!charset)
-        cube_field_invalid(fe, path, v,
-                           "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+        cube_field_invalid(
+            fe, path, v, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
     if (charset && !letter)
         cube_field_invalid(fe, path, v, "must contain at least one letter (a-z)");
     if (strstr(s, "--"))
@@ -871,8 +889,8 @@ static void validate_field(cube_schema_ctx_t *c, const cube_schema_field_t *f, c
     }
 }
 
-void cube_schema_validate_type(cube_schema_ctx_t *c, const cube_schema_type_t *t,
-                               const char *path, const json_t *obj, const json_t *old)
+void cube_schema_validate_type(cube_schema_ctx_t *c, const cube_schema_type_t *t, const char *path,
+                               const json_t *obj, const json_t *old)
 {
     if (!t || !json_is_object(obj))
         return;
@@ -1022,7 +1040,7 @@ void cube_api_validate_meta(const cube_resource_t *r, const json_t *obj, cube_fi
     if (gen && gen[0]) {
         _cleanup_free_ char *masked = mask_trailing_dash(gen);
         cube_schema_invalid_msgs(fe, "metadata.generateName", json_object_get(meta, "generateName"),
-                     cube_schema_name_check(rule, masked));
+                                 cube_schema_name_check(rule, masked));
     }
     if (!name || !name[0]) {
         if (!gen || !gen[0])
@@ -1042,7 +1060,7 @@ void cube_api_validate_meta(const cube_resource_t *r, const json_t *obj, cube_fi
             cube_field_required(fe, "metadata.namespace", NULL);
         else
             cube_schema_invalid_msgs(fe, "metadata.namespace", json_object_get(meta, "namespace"),
-                         cube_name_dns1123_label(ns));
+                                     cube_name_dns1123_label(ns));
     } else if (ns && ns[0]) {
         cube_field_forbidden(fe, "metadata.namespace", "not allowed on this type");
     }

@@ -13,17 +13,16 @@
  */
 #include "api/api.h"
 
-
 typedef enum {
-    OP_EQ,         /* = */
-    OP_DEQ,        /* == */
-    OP_NE,         /* != */
-    OP_IN,         /* in (...) */
-    OP_NOTIN,      /* notin (...) */
-    OP_EXISTS,     /* key */
+    OP_EQ, /* = */
+    OP_DEQ, /* == */
+    OP_NE, /* != */
+    OP_IN, /* in (...) */
+    OP_NOTIN, /* notin (...) */
+    OP_EXISTS, /* key */
     OP_NOT_EXISTS, /* !key */
-    OP_GT,         /* > */
-    OP_LT,         /* < */
+    OP_GT, /* > */
+    OP_LT, /* < */
 } op_t;
 
 typedef struct req {
@@ -35,7 +34,7 @@ typedef struct req {
 
 struct cube_selector {
     bool nothing; /* matches nothing (a null metav1.LabelSelector) */
-    bool fields;  /* field selector: absent attributes read as "" */
+    bool fields; /* field selector: absent attributes read as "" */
     req_t *reqs;
     size_t n, cap;
     const char **keys; /* distinct keys in requirement order (borrowed from reqs) */
@@ -439,8 +438,9 @@ static tok_t literal_token(const char *s, size_t n)
         const char *s;
         tok_t t;
     } map[] = {
-        {")", T_CLOSE}, {",", T_COMMA}, {"!", T_NOT}, {"==", T_DEQ},  {"=", T_EQ},   {">", T_GT},
-        {"in", T_IN},   {"<", T_LT},    {"!=", T_NE}, {"notin", T_NOTIN}, {"(", T_OPEN},
+        {")", T_CLOSE}, {",", T_COMMA},     {"!", T_NOT},  {"==", T_DEQ},
+        {"=", T_EQ},    {">", T_GT},        {"in", T_IN},  {"<", T_LT},
+        {"!=", T_NE},   {"notin", T_NOTIN}, {"(", T_OPEN},
     };
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(map); i++)
         if (strlen(map[i].s) == n && memcmp(map[i].s, s, n) == 0)
@@ -613,7 +613,7 @@ static int parse_requirement(parser_t *p, req_t *r, cube_err_t *err)
     r->key = xstrdup(lit);
     t = lookahead(p, true, NULL);
     if (t == T_EOS || t == T_COMMA)
-        exists = !not;
+        exists = !not ;
     if (not || exists) {
         r->op = not ? OP_NOT_EXISTS : OP_EXISTS;
         return 0;
@@ -818,8 +818,8 @@ static int unescape_value(const char *s, size_t n, char **ret, cube_err_t *err)
         if (c == '\\')
             in_slash = true;
         else if (c == ',' || c == '=')
-            return cube_err_badrequest(err, "invalid field selector: unescaped character in value: %d",
-                                       c);
+            return cube_err_badrequest(
+                err, "invalid field selector: unescaped character in value: %d", c);
         else
             cube_buf_putc(&b, c);
     }
@@ -857,7 +857,8 @@ int cube_field_selector_parse(const char *s, cube_selector_t **ret, cube_err_t *
             start = i + 1;
         }
     }
-    qsort(terms, nterms, sizeof(*terms), cmp_term);
+    if (nterms > 1)
+        qsort(terms, nterms, sizeof(*terms), cmp_term);
 
     int rc = 0;
     for (size_t t = 0; t < nterms && rc == 0; t++) {

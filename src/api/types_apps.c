@@ -138,8 +138,8 @@ CUBE_FIELDS(deployment_strategy) = {
     F_OBJ("rollingUpdate", rolling_update_deployment, "Rolling update parameters."),
     F_END,
 };
-CUBE_TYPE(deployment_strategy, "io.k8s.api.apps.v1.DeploymentStrategy",
-          "How pods are replaced.", NULL, NULL);
+CUBE_TYPE(deployment_strategy, "io.k8s.api.apps.v1.DeploymentStrategy", "How pods are replaced.",
+          NULL, NULL);
 
 static void deployment_spec_defaults(json_t *spec)
 {
@@ -158,13 +158,10 @@ CUBE_FIELDS(deployment_spec) = {
     F_OBJ("selector", cube_schema_label_selector, "Pods the deployment manages."),
     F_OBJ("template", cube_schema_pod_template_spec, "Pods it creates.", O_REQ),
     F_OBJ("strategy", deployment_strategy, "How old pods are replaced.", O_RETAIN),
-    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.",
-          O_FMT(NONNEG)),
-    F_I32("revisionHistoryLimit", "Old ReplicaSets kept for rollback.", O_DEF("10"),
-          O_FMT(NONNEG)),
+    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.", O_FMT(NONNEG)),
+    F_I32("revisionHistoryLimit", "Old ReplicaSets kept for rollback.", O_DEF("10"), O_FMT(NONNEG)),
     F_BOOL("paused", "Pause rollouts."),
-    F_I32("progressDeadlineSeconds", "Seconds before a rollout is reported stuck.",
-          O_DEF("600")),
+    F_I32("progressDeadlineSeconds", "Seconds before a rollout is reported stuck.", O_DEF("600")),
     F_END,
 };
 CUBE_TYPE(deployment_spec, "io.k8s.api.apps.v1.DeploymentSpec", "Desired state of a deployment.",
@@ -240,8 +237,7 @@ CUBE_TYPE(deployment, "io.k8s.api.apps.v1.Deployment",
 
 CUBE_FIELDS(replica_set_spec) = {
     F_I32("replicas", "Desired number of pods.", O_DEF("1"), O_FMT(NONNEG)),
-    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.",
-          O_FMT(NONNEG)),
+    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.", O_FMT(NONNEG)),
     F_OBJ("selector", cube_schema_label_selector, "Pods it manages."),
     F_OBJ("template", cube_schema_pod_template_spec, "Pods it creates."),
     F_END,
@@ -334,8 +330,7 @@ CUBE_FIELDS(daemon_set_spec) = {
     F_OBJ("selector", cube_schema_label_selector, "Pods it manages."),
     F_OBJ("template", cube_schema_pod_template_spec, "Pods it creates, one per node.", O_REQ),
     F_OBJ("updateStrategy", daemon_set_update_strategy, "How pods are replaced."),
-    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.",
-          O_FMT(NONNEG)),
+    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.", O_FMT(NONNEG)),
     F_I32("revisionHistoryLimit", "Old revisions kept.", O_DEF("10"), O_FMT(NONNEG)),
     F_END,
 };
@@ -366,8 +361,8 @@ CUBE_FIELDS(daemon_set_status) = {
     F_AOBJ("conditions", daemon_set_condition, "Conditions.", O_MERGE("type"), O_LMAP("type")),
     F_END,
 };
-CUBE_TYPE(daemon_set_status, "io.k8s.api.apps.v1.DaemonSetStatus",
-          "Observed state of a DaemonSet.", NULL, NULL);
+CUBE_TYPE(daemon_set_status, "io.k8s.api.apps.v1.DaemonSetStatus", "Observed state of a DaemonSet.",
+          NULL, NULL);
 
 static void daemon_set_validate(cube_schema_ctx_t *c, const json_t *ds, const json_t *old)
 {
@@ -394,8 +389,8 @@ CUBE_FIELDS(daemon_set) = {
     F_OBJ("status", daemon_set_status, "Observed state."),
     F_END,
 };
-CUBE_TYPE(daemon_set, "io.k8s.api.apps.v1.DaemonSet", "Runs a copy of a pod on each node.",
-          NULL, NULL);
+CUBE_TYPE(daemon_set, "io.k8s.api.apps.v1.DaemonSet", "Runs a copy of a pod on each node.", NULL,
+          NULL);
 
 /* ======================================================================= */
 /* StatefulSet                                                             */
@@ -418,10 +413,10 @@ CUBE_TYPE(stateful_set_update_strategy, "io.k8s.api.apps.v1.StatefulSetUpdateStr
           "How pods are replaced.", NULL, NULL);
 
 CUBE_FIELDS(pvc_retention_policy) = {
-    F_STR("whenDeleted", "Retain or Delete claims when the set is deleted.",
-          O_DEF("\"Retain\""), O_ENUM("Retain", "Delete")),
-    F_STR("whenScaled", "Retain or Delete claims when the set scales down.",
-          O_DEF("\"Retain\""), O_ENUM("Retain", "Delete")),
+    F_STR("whenDeleted", "Retain or Delete claims when the set is deleted.", O_DEF("\"Retain\""),
+          O_ENUM("Retain", "Delete")),
+    F_STR("whenScaled", "Retain or Delete claims when the set scales down.", O_DEF("\"Retain\""),
+          O_ENUM("Retain", "Delete")),
     F_END,
 };
 CUBE_TYPE(pvc_retention_policy,
@@ -432,8 +427,8 @@ CUBE_FIELDS(stateful_set_ordinals) = {
     F_I32("start", "First replica index.", O_FMT(NONNEG)),
     F_END,
 };
-CUBE_TYPE(stateful_set_ordinals, "io.k8s.api.apps.v1.StatefulSetOrdinals",
-          "Numbering of replicas.", NULL, NULL);
+CUBE_TYPE(stateful_set_ordinals, "io.k8s.api.apps.v1.StatefulSetOrdinals", "Numbering of replicas.",
+          NULL, NULL);
 
 static void stateful_set_spec_defaults(json_t *spec)
 {
@@ -458,8 +453,7 @@ CUBE_FIELDS(stateful_set_spec) = {
           O_ENUM("OrderedReady", "Parallel")),
     F_OBJ("updateStrategy", stateful_set_update_strategy, "How pods are replaced."),
     F_I32("revisionHistoryLimit", "Old revisions kept.", O_DEF("10"), O_FMT(NONNEG)),
-    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.",
-          O_FMT(NONNEG)),
+    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.", O_FMT(NONNEG)),
     F_OBJ("persistentVolumeClaimRetentionPolicy", pvc_retention_policy,
           "What happens to the claims.", O_DEF("{}")),
     F_OBJ("ordinals", stateful_set_ordinals, "Numbering of replicas."),
@@ -488,8 +482,7 @@ CUBE_FIELDS(stateful_set_status) = {
     F_STR("currentRevision", "Revision of the current pods."),
     F_STR("updateRevision", "Revision being rolled out."),
     F_I32("collisionCount", "Hash collisions seen."),
-    F_AOBJ("conditions", stateful_set_condition, "Conditions.", O_MERGE("type"),
-           O_LMAP("type")),
+    F_AOBJ("conditions", stateful_set_condition, "Conditions.", O_MERGE("type"), O_LMAP("type")),
     F_I32("availableReplicas", "Available pods."),
     F_END,
 };
@@ -562,15 +555,15 @@ CUBE_TYPE(controller_revision, "io.k8s.api.apps.v1.ControllerRevision",
 const cube_schema_kind_t cube_schema_kinds_apps[] = {
     CUBE_KIND("apps", NULL, "ControllerRevision", controller_revision),
     CUBE_KIND("apps", NULL, "DaemonSet", daemon_set,
-     .status_on_create = "{\"currentNumberScheduled\":0,\"numberMisscheduled\":0,"
-                         "\"desiredNumberScheduled\":0,\"numberReady\":0}",
-     .validate = daemon_set_validate),
+              .status_on_create = "{\"currentNumberScheduled\":0,\"numberMisscheduled\":0,"
+                                  "\"desiredNumberScheduled\":0,\"numberReady\":0}",
+              .validate = daemon_set_validate),
     CUBE_KIND("apps", NULL, "Deployment", deployment, .status_on_create = "{}",
-     .validate = deployment_validate),
+              .validate = deployment_validate),
     CUBE_KIND("apps", NULL, "ReplicaSet", replica_set, .status_on_create = "{\"replicas\":0}",
-     .validate = replica_set_validate),
+              .validate = replica_set_validate),
     CUBE_KIND("apps", NULL, "StatefulSet", stateful_set,
-     .status_on_create = "{\"replicas\":0,\"availableReplicas\":0}",
-     .validate = stateful_set_validate),
+              .status_on_create = "{\"replicas\":0,\"availableReplicas\":0}",
+              .validate = stateful_set_validate),
 };
 const size_t cube_schema_kinds_apps_n = CUBE_ARRAY_SIZE(cube_schema_kinds_apps);

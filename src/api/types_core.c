@@ -66,8 +66,7 @@ CUBE_FIELDS(cube_schema_object_meta) = {
     F_MSTR("annotations", "Arbitrary non-identifying metadata."),
     F_AOBJ("ownerReferences", owner_reference, "Objects this one depends on.", O_MERGE("uid"),
            O_LMAP("uid")),
-    F_ASTR("finalizers", "Conditions to meet before deletion.", .patch_strategy = "merge",
-           O_SET),
+    F_ASTR("finalizers", "Conditions to meet before deletion.", .patch_strategy = "merge", O_SET),
     F_AOBJ("managedFields", managed_fields_entry, "Field ownership for server-side apply."),
     F_END,
 };
@@ -176,8 +175,7 @@ CUBE_FIELDS(cube_schema_typed_local_object_reference) = {
     F_STR("name", "Name of the referent.", O_REQ),
     F_END,
 };
-CUBE_XTYPE(cube_schema_typed_local_object_reference,
-           "io.k8s.api.core.v1.TypedLocalObjectReference",
+CUBE_XTYPE(cube_schema_typed_local_object_reference, "io.k8s.api.core.v1.TypedLocalObjectReference",
            "A typed reference in the same namespace.", NULL, NULL);
 
 CUBE_FIELDS(typed_object_reference) = {
@@ -195,8 +193,8 @@ CUBE_FIELDS(cube_schema_event_source) = {
     F_STR("host", "Node the event came from."),
     F_END,
 };
-CUBE_XTYPE(cube_schema_event_source, "io.k8s.api.core.v1.EventSource",
-           "Where an event came from.", NULL, NULL);
+CUBE_XTYPE(cube_schema_event_source, "io.k8s.api.core.v1.EventSource", "Where an event came from.",
+           NULL, NULL);
 
 /* ======================================================================= */
 /* volumes                                                                 */
@@ -208,8 +206,7 @@ CUBE_FIELDS(key_to_path) = {
     F_I32("mode", "File mode bits (0-0777).", O_FMT(FILE_MODE)),
     F_END,
 };
-CUBE_TYPE(key_to_path, "io.k8s.api.core.v1.KeyToPath", "Maps a key to a file path.", NULL,
-          NULL);
+CUBE_TYPE(key_to_path, "io.k8s.api.core.v1.KeyToPath", "Maps a key to a file path.", NULL, NULL);
 
 CUBE_FIELDS(config_map_volume_source) = {
     F_STR("name", "Name of the ConfigMap."),
@@ -362,8 +359,7 @@ CUBE_FIELDS(nfs_volume_source) = {
     F_BOOL("readOnly", "Mount read-only."),
     F_END,
 };
-CUBE_TYPE(nfs_volume_source, "io.k8s.api.core.v1.NFSVolumeSource", "An NFS mount.", NULL,
-          NULL);
+CUBE_TYPE(nfs_volume_source, "io.k8s.api.core.v1.NFSVolumeSource", "An NFS mount.", NULL, NULL);
 
 CUBE_FIELDS(csi_volume_source) = {
     F_STR("driver", "Name of the CSI driver.", O_REQ),
@@ -395,14 +391,35 @@ CUBE_TYPE(ephemeral_volume_source, "io.k8s.api.core.v1.EphemeralVolumeSource",
 
 /* Every source key of a Volume, to count them. */
 static const char *const volume_sources[] = {
-    "hostPath",    "emptyDir",     "gcePersistentDisk", "awsElasticBlockStore",
-    "gitRepo",     "secret",       "nfs",               "iscsi",
-    "glusterfs",   "persistentVolumeClaim",             "rbd",
-    "flexVolume",  "cinder",       "cephfs",            "flocker",
-    "downwardAPI", "fc",           "azureFile",         "configMap",
-    "vsphereVolume",               "quobyte",           "azureDisk",
-    "photonPersistentDisk",        "projected",         "portworxVolume",
-    "scaleIO",     "storageos",    "csi",               "ephemeral",
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
     "image",
 };
 
@@ -503,8 +520,8 @@ CUBE_FIELDS(secret_key_selector) = {
     F_BOOL("optional", "Whether it may be missing."),
     F_END,
 };
-CUBE_TYPE(secret_key_selector, "io.k8s.api.core.v1.SecretKeySelector", "A key of a Secret.",
-          NULL, NULL);
+CUBE_TYPE(secret_key_selector, "io.k8s.api.core.v1.SecretKeySelector", "A key of a Secret.", NULL,
+          NULL);
 
 CUBE_FIELDS(env_var_source) = {
     F_OBJ("fieldRef", object_field_selector, "A field of the pod."),
@@ -546,16 +563,16 @@ CUBE_FIELDS(env_from_source) = {
     F_OBJ("secretRef", secret_env_source, "The Secret."),
     F_END,
 };
-CUBE_TYPE(env_from_source, "io.k8s.api.core.v1.EnvFromSource",
-          "A set of environment variables.", NULL, NULL);
+CUBE_TYPE(env_from_source, "io.k8s.api.core.v1.EnvFromSource", "A set of environment variables.",
+          NULL, NULL);
 
 CUBE_FIELDS(resource_claim) = {
     F_STR("name", "Name of an entry of pod.spec.resourceClaims.", O_REQ),
     F_STR("request", "Request inside the claim."),
     F_END,
 };
-CUBE_TYPE(resource_claim, "io.k8s.api.core.v1.ResourceClaim", "A claim a container uses.",
-          NULL, NULL);
+CUBE_TYPE(resource_claim, "io.k8s.api.core.v1.ResourceClaim", "A claim a container uses.", NULL,
+          NULL);
 
 static bool standard_resource(const char *name)
 {
@@ -603,8 +620,8 @@ static void resources_validate(cube_schema_ctx_t *c, const char *path, const jso
         int64_t r, l;
         if (!lv || !cube_schema_quantity_milli(rv, &r) || !cube_schema_quantity_milli(lv, &l))
             continue;
-        bool overcommit = strncmp(k, "hugepages-", 10) != 0 && (!strchr(k, '/') ||
-                                                                !strncmp(k, "kubernetes.io/", 14));
+        bool overcommit = strncmp(k, "hugepages-", 10) != 0 &&
+                          (!strchr(k, '/') || !strncmp(k, "kubernetes.io/", 14));
         if (r == l || (overcommit && r < l))
             continue;
         _cleanup_free_ char *p = cube_schema_path(path, "requests");
@@ -637,8 +654,8 @@ CUBE_FIELDS(volume_mount) = {
     F_STR("subPathExpr", "Sub-path with $(VAR) expansion."),
     F_END,
 };
-CUBE_TYPE(volume_mount, "io.k8s.api.core.v1.VolumeMount", "A volume mounted in a container.",
-          NULL, NULL);
+CUBE_TYPE(volume_mount, "io.k8s.api.core.v1.VolumeMount", "A volume mounted in a container.", NULL,
+          NULL);
 
 CUBE_FIELDS(volume_device) = {
     F_STR("name", "Name of a block-mode claim of the pod.", O_REQ),
@@ -668,16 +685,14 @@ CUBE_FIELDS(http_get_action) = {
     F_AOBJ("httpHeaders", http_header, "Extra request headers.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(http_get_action, "io.k8s.api.core.v1.HTTPGetAction", "An HTTP GET request.", NULL,
-          NULL);
+CUBE_TYPE(http_get_action, "io.k8s.api.core.v1.HTTPGetAction", "An HTTP GET request.", NULL, NULL);
 
 CUBE_FIELDS(tcp_socket_action) = {
     F_IOS("port", "Port number or name.", O_REQ, O_FMT(PORT_OR_NAME)),
     F_STR("host", "Host to connect to; the pod IP by default."),
     F_END,
 };
-CUBE_TYPE(tcp_socket_action, "io.k8s.api.core.v1.TCPSocketAction", "A TCP connection.", NULL,
-          NULL);
+CUBE_TYPE(tcp_socket_action, "io.k8s.api.core.v1.TCPSocketAction", "A TCP connection.", NULL, NULL);
 
 CUBE_FIELDS(grpc_action) = {
     F_I32("port", "Port of the gRPC health service.", O_REQ, O_FMT(PORT)),
@@ -756,8 +771,7 @@ CUBE_FIELDS(lifecycle) = {
     F_STR("stopSignal", "Signal used to stop the container."),
     F_END,
 };
-CUBE_TYPE(lifecycle, "io.k8s.api.core.v1.Lifecycle", "Lifecycle hooks of a container.", NULL,
-          NULL);
+CUBE_TYPE(lifecycle, "io.k8s.api.core.v1.Lifecycle", "Lifecycle hooks of a container.", NULL, NULL);
 
 CUBE_FIELDS(capabilities) = {
     F_ASTR("add", "Capabilities to add.", O_ATOMIC),
@@ -773,8 +787,7 @@ CUBE_FIELDS(se_linux_options) = {
     F_STR("level", "SELinux level."),
     F_END,
 };
-CUBE_TYPE(se_linux_options, "io.k8s.api.core.v1.SELinuxOptions", "SELinux labels.", NULL,
-          NULL);
+CUBE_TYPE(se_linux_options, "io.k8s.api.core.v1.SELinuxOptions", "SELinux labels.", NULL, NULL);
 
 CUBE_FIELDS(seccomp_profile) = {
     F_STR("type", "RuntimeDefault, Unconfined or Localhost.", O_REQ,
@@ -782,8 +795,7 @@ CUBE_FIELDS(seccomp_profile) = {
     F_STR("localhostProfile", "Profile file on the node, for Localhost."),
     F_END,
 };
-CUBE_TYPE(seccomp_profile, "io.k8s.api.core.v1.SeccompProfile", "A seccomp profile.", NULL,
-          NULL);
+CUBE_TYPE(seccomp_profile, "io.k8s.api.core.v1.SeccompProfile", "A seccomp profile.", NULL, NULL);
 
 CUBE_FIELDS(app_armor_profile) = {
     F_STR("type", "RuntimeDefault, Unconfined or Localhost.", O_REQ,
@@ -791,8 +803,8 @@ CUBE_FIELDS(app_armor_profile) = {
     F_STR("localhostProfile", "Profile loaded on the node, for Localhost."),
     F_END,
 };
-CUBE_TYPE(app_armor_profile, "io.k8s.api.core.v1.AppArmorProfile", "An AppArmor profile.",
-          NULL, NULL);
+CUBE_TYPE(app_armor_profile, "io.k8s.api.core.v1.AppArmorProfile", "An AppArmor profile.", NULL,
+          NULL);
 
 CUBE_FIELDS(windows_options) = {
     F_STR("gmsaCredentialSpecName", "Name of the GMSA credential spec."),
@@ -922,10 +934,9 @@ static void container_validate(cube_schema_ctx_t *c, const char *path, const jso
         F_AOBJ("ports", container_port, "Ports to expose.", O_MERGE("containerPort"),              \
                O_LMAP("containerPort", "protocol")),                                               \
         F_AOBJ("envFrom", env_from_source, "Sources of environment variables.", O_ATOMIC),         \
-        F_AOBJ("env", env_var, "Environment variables.", O_MERGE("name"), O_LMAP("name")),        \
+        F_AOBJ("env", env_var, "Environment variables.", O_MERGE("name"), O_LMAP("name")),         \
         F_OBJ("resources", resource_requirements, "Compute resources.", O_DEF("{}")),              \
-        F_AOBJ("resizePolicy", container_resize_policy, "Resize policy per resource.",             \
-               O_ATOMIC),                                                                          \
+        F_AOBJ("resizePolicy", container_resize_policy, "Resize policy per resource.", O_ATOMIC),  \
         F_STR("restartPolicy", "Always, for sidecar init containers."),                            \
         F_AOBJ("volumeMounts", volume_mount, "Volumes to mount.", O_MERGE("mountPath"),            \
                O_LMAP("mountPath")),                                                               \
@@ -942,8 +953,8 @@ static void container_validate(cube_schema_ctx_t *c, const char *path, const jso
         F_STR("imagePullPolicy", "Always, Never or IfNotPresent.",                                 \
               O_ENUM("Always", "IfNotPresent", "Never")),                                          \
         F_OBJ("securityContext", security_context, "Security options."),                           \
-        F_BOOL("stdin", "Allocate a stdin buffer."), F_BOOL("stdinOnce", "Close stdin after one attach."), \
-        F_BOOL("tty", "Allocate a TTY.")
+        F_BOOL("stdin", "Allocate a stdin buffer."),                                               \
+        F_BOOL("stdinOnce", "Close stdin after one attach."), F_BOOL("tty", "Allocate a TTY.")
 
 CUBE_FIELDS(container) = {
     CONTAINER_FIELDS(O_REQ),
@@ -1096,8 +1107,8 @@ CUBE_FIELDS(pod_anti_affinity) = {
            "Terms preferred.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(pod_anti_affinity, "io.k8s.api.core.v1.PodAntiAffinity", "Inter-pod anti-affinity.",
-          NULL, NULL);
+CUBE_TYPE(pod_anti_affinity, "io.k8s.api.core.v1.PodAntiAffinity", "Inter-pod anti-affinity.", NULL,
+          NULL);
 
 CUBE_FIELDS(affinity) = {
     F_OBJ("nodeAffinity", node_affinity, "Node affinity."),
@@ -1119,8 +1130,8 @@ CUBE_FIELDS(pod_dns_config_option) = {
     F_STR("value", "Option value."),
     F_END,
 };
-CUBE_TYPE(pod_dns_config_option, "io.k8s.api.core.v1.PodDNSConfigOption",
-          "A resolver option.", NULL, NULL);
+CUBE_TYPE(pod_dns_config_option, "io.k8s.api.core.v1.PodDNSConfigOption", "A resolver option.",
+          NULL, NULL);
 
 CUBE_FIELDS(pod_dns_config) = {
     F_ASTR("nameservers", "Extra name servers.", O_ATOMIC),
@@ -1128,8 +1139,7 @@ CUBE_FIELDS(pod_dns_config) = {
     F_AOBJ("options", pod_dns_config_option, "Resolver options.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(pod_dns_config, "io.k8s.api.core.v1.PodDNSConfig", "DNS settings of a pod.", NULL,
-          NULL);
+CUBE_TYPE(pod_dns_config, "io.k8s.api.core.v1.PodDNSConfig", "DNS settings of a pod.", NULL, NULL);
 
 CUBE_FIELDS(pod_readiness_gate) = {
     F_STR("conditionType", "Pod condition that must be true.", O_REQ),
@@ -1172,8 +1182,8 @@ CUBE_FIELDS(pod_resource_claim) = {
     F_STR("resourceClaimTemplateName", "A template to create the claim from."),
     F_END,
 };
-CUBE_TYPE(pod_resource_claim, "io.k8s.api.core.v1.PodResourceClaim",
-          "A resource claim of the pod.", NULL, NULL);
+CUBE_TYPE(pod_resource_claim, "io.k8s.api.core.v1.PodResourceClaim", "A resource claim of the pod.",
+          NULL, NULL);
 
 static const json_t *array_find_name(const json_t *arr, const char *key, const char *name)
 {
@@ -1226,8 +1236,8 @@ static void pod_spec_validate(cube_schema_ctx_t *c, const char *path, const json
                     const json_t *arr2 = json_object_get(spec, lists[l2]);
                     size_t lim = l2 == l ? i : json_array_size(arr2);
                     for (size_t j = 0; j < lim && !dup; j++)
-                        dup = !strcmp(n, cube_json_str(json_array_get(arr2, j), "name", NULL)
-                                                 ?: "");
+                        dup =
+                            !strcmp(n, cube_json_str(json_array_get(arr2, j), "name", NULL) ?: "");
                 }
             }
             if (dup) {
@@ -1284,8 +1294,8 @@ CUBE_FIELDS(pod_spec) = {
            O_LMAP("name")),
     F_AOBJ("initContainers", container, "Containers run to completion before the others.",
            O_MERGE("name"), O_LMAP("name")),
-    F_AOBJ("containers", container, "The pod's containers; at least one.", O_REQ,
-           O_MERGE("name"), O_LMAP("name")),
+    F_AOBJ("containers", container, "The pod's containers; at least one.", O_REQ, O_MERGE("name"),
+           O_LMAP("name")),
     F_AOBJ("ephemeralContainers", ephemeral_container, "Debugging containers.", O_MERGE("name"),
            O_LMAP("name")),
     F_STR("restartPolicy", "Always, OnFailure or Never.", O_DEF("\"Always\""),
@@ -1296,8 +1306,7 @@ CUBE_FIELDS(pod_spec) = {
           O_DEF("\"ClusterFirst\""),
           O_ENUM("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")),
     F_MSTR("nodeSelector", "Labels a node must have."),
-    F_STR("serviceAccountName", "Service account the pod runs as.",
-          O_FMT(DNS1123_SUBDOMAIN)),
+    F_STR("serviceAccountName", "Service account the pod runs as.", O_FMT(DNS1123_SUBDOMAIN)),
     F_STR("serviceAccount", "Deprecated alias of serviceAccountName."),
     F_BOOL("automountServiceAccountToken", "Mount the service account token."),
     F_STR("nodeName", "Node the pod is bound to."),
@@ -1305,8 +1314,7 @@ CUBE_FIELDS(pod_spec) = {
     F_BOOL("hostPID", "Use the host's PID namespace."),
     F_BOOL("hostIPC", "Use the host's IPC namespace."),
     F_BOOL("shareProcessNamespace", "One PID namespace for all containers."),
-    F_OBJ("securityContext", pod_security_context, "Pod-level security settings.",
-          O_DEF("{}")),
+    F_OBJ("securityContext", pod_security_context, "Pod-level security settings.", O_DEF("{}")),
     F_AOBJ("imagePullSecrets", local_object_reference, "Secrets for pulling images.",
            O_MERGE("name"), O_LMAP("name")),
     F_STR("hostname", "Host name of the pod.", O_FMT(DNS1123_LABEL)),
@@ -1314,8 +1322,7 @@ CUBE_FIELDS(pod_spec) = {
     F_OBJ("affinity", affinity, "Scheduling constraints."),
     F_STR("schedulerName", "Scheduler that places the pod.", O_DEF("\"default-scheduler\"")),
     F_AOBJ("tolerations", cube_schema_toleration, "Taints the pod tolerates.", O_ATOMIC),
-    F_AOBJ("hostAliases", host_alias, "Extra /etc/hosts entries.", O_MERGE("ip"),
-           O_LMAP("ip")),
+    F_AOBJ("hostAliases", host_alias, "Extra /etc/hosts entries.", O_MERGE("ip"), O_LMAP("ip")),
     F_STR("priorityClassName", "Priority class of the pod.", O_FMT(DNS1123_SUBDOMAIN)),
     F_I32("priority", "Priority value, set from the class."),
     F_OBJ("dnsConfig", pod_dns_config, "DNS settings."),
@@ -1330,16 +1337,15 @@ CUBE_FIELDS(pod_spec) = {
     F_BOOL("setHostnameAsFQDN", "Host name is the FQDN."),
     F_OBJ("os", pod_os, "Operating system of the pod."),
     F_BOOL("hostUsers", "Use the host's user namespace."),
-    F_AOBJ("schedulingGates", pod_scheduling_gate, "Gates holding scheduling.",
-           O_MERGE("name"), O_LMAP("name")),
-    F_AOBJ("resourceClaims", pod_resource_claim, "Dynamic resource claims.",
-           O_MERGE_RETAIN("name"), O_LMAP("name")),
+    F_AOBJ("schedulingGates", pod_scheduling_gate, "Gates holding scheduling.", O_MERGE("name"),
+           O_LMAP("name")),
+    F_AOBJ("resourceClaims", pod_resource_claim, "Dynamic resource claims.", O_MERGE_RETAIN("name"),
+           O_LMAP("name")),
     F_OBJ("resources", resource_requirements, "Pod-level resources."),
     F_END,
 };
-static const cube_schema_type_t pod_spec = {"io.k8s.api.core.v1.PodSpec",
-                                            "Desired state of a pod.", pod_spec_f, NULL,
-                                            pod_spec_validate};
+static const cube_schema_type_t pod_spec = {"io.k8s.api.core.v1.PodSpec", "Desired state of a pod.",
+                                            pod_spec_f, NULL, pod_spec_validate};
 
 CUBE_FIELDS(cube_schema_pod_template_spec) = {
     F_OBJ("metadata", cube_schema_object_meta, "Metadata of created pods."),
@@ -1363,8 +1369,7 @@ CUBE_FIELDS(pod_condition) = {
     F_I64("observedGeneration", "Generation it was set for."),
     F_END,
 };
-CUBE_TYPE(pod_condition, "io.k8s.api.core.v1.PodCondition", "A condition of a pod.", NULL,
-          NULL);
+CUBE_TYPE(pod_condition, "io.k8s.api.core.v1.PodCondition", "A condition of a pod.", NULL, NULL);
 
 CUBE_FIELDS(container_state_waiting) = {
     F_STR("reason", "Why it is waiting."),
@@ -1382,17 +1387,13 @@ CUBE_TYPE(container_state_running, "io.k8s.api.core.v1.ContainerStateRunning", "
           NULL);
 
 CUBE_FIELDS(container_state_terminated) = {
-    F_I32("exitCode", "Exit status."),
-    F_I32("signal", "Signal that ended it."),
-    F_STR("reason", "Why it ended."),
-    F_STR("message", "Details."),
-    F_TIME("startedAt", "When it started."),
-    F_TIME("finishedAt", "When it ended."),
-    F_STR("containerID", "Runtime ID."),
-    F_END,
+    F_I32("exitCode", "Exit status."),       F_I32("signal", "Signal that ended it."),
+    F_STR("reason", "Why it ended."),        F_STR("message", "Details."),
+    F_TIME("startedAt", "When it started."), F_TIME("finishedAt", "When it ended."),
+    F_STR("containerID", "Runtime ID."),     F_END,
 };
-CUBE_TYPE(container_state_terminated, "io.k8s.api.core.v1.ContainerStateTerminated",
-          "Terminated.", NULL, NULL);
+CUBE_TYPE(container_state_terminated, "io.k8s.api.core.v1.ContainerStateTerminated", "Terminated.",
+          NULL, NULL);
 
 CUBE_FIELDS(container_state) = {
     F_OBJ("waiting", container_state_waiting, "Waiting details."),
@@ -1421,8 +1422,8 @@ CUBE_FIELDS(container_status) = {
     F_STR("stopSignal", "Signal used to stop it."),
     F_END,
 };
-CUBE_TYPE(container_status, "io.k8s.api.core.v1.ContainerStatus", "Status of a container.",
-          NULL, NULL);
+CUBE_TYPE(container_status, "io.k8s.api.core.v1.ContainerStatus", "Status of a container.", NULL,
+          NULL);
 
 CUBE_FIELDS(ip_entry) = {
     F_STR("ip", "The address.", O_REQ),
@@ -1526,10 +1527,10 @@ static const char *pod_qos(const json_t *spec)
             size_t nlim = 0;
             for (size_t k = 0; k < 2; k++) {
                 int64_t r = 0, q = 0;
-                bool has_r = cube_schema_quantity_milli(json_object_get(req, compute[k]), &r) &&
-                             r != 0;
-                bool has_l = cube_schema_quantity_milli(json_object_get(lim, compute[k]), &q) &&
-                             q != 0;
+                bool has_r =
+                    cube_schema_quantity_milli(json_object_get(req, compute[k]), &r) && r != 0;
+                bool has_l =
+                    cube_schema_quantity_milli(json_object_get(lim, compute[k]), &q) && q != 0;
                 if (has_r || has_l)
                     best_effort = false;
                 if (has_l)
@@ -1554,10 +1555,10 @@ static void pod_prepare(cube_api_op_t op, json_t *pod, const json_t *old)
     json_t *st = cube_json_obj(pod, "status");
     json_object_set_new(st, "qosClass", json_string(pod_qos(spec)));
     if (json_array_size(json_object_get(spec, "schedulingGates")) > 0) {
-        json_t *cond = json_pack("{s:s, s:s, s:n, s:n, s:s, s:s}", "type", "PodScheduled", "status",
-                                 "False", "lastProbeTime", "lastTransitionTime", "reason",
-                                 "SchedulingGated", "message",
-                                 "Scheduling is blocked due to non-empty scheduling gates");
+        json_t *cond =
+            json_pack("{s:s, s:s, s:n, s:n, s:s, s:s}", "type", "PodScheduled", "status", "False",
+                      "lastProbeTime", "lastTransitionTime", "reason", "SchedulingGated", "message",
+                      "Scheduling is blocked due to non-empty scheduling gates");
         json_object_set_new(st, "conditions", json_pack("[o]", cond));
     }
 }
@@ -1660,8 +1661,7 @@ CUBE_FIELDS(service_port) = {
     F_STR("appProtocol", "Application protocol of the port."),
     F_I32("port", "Port the service exposes.", O_REQ, O_FMT(PORT)),
     F_IOS("targetPort", "Port (number or name) on the pods.", O_FMT(PORT_OR_NAME)),
-    F_I32("nodePort", "Port on every node for NodePort and LoadBalancer.",
-          O_FMT(PORT_OR_ZERO)),
+    F_I32("nodePort", "Port on every node for NodePort and LoadBalancer.", O_FMT(PORT_OR_ZERO)),
     F_END,
 };
 CUBE_TYPE(service_port, "io.k8s.api.core.v1.ServicePort", "A port of a service.", NULL, NULL);
@@ -1781,8 +1781,8 @@ CUBE_FIELDS(service_spec) = {
     F_MSTR("selector", "Pods with these labels back the service."),
     F_STR("clusterIP", "Virtual IP; None for a headless service."),
     F_ASTR("clusterIPs", "Virtual IPs, one per family.", O_ATOMIC),
-    F_STR("type", "ClusterIP, NodePort, LoadBalancer or ExternalName.",
-          O_DEF("\"ClusterIP\""), O_ENUM("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")),
+    F_STR("type", "ClusterIP, NodePort, LoadBalancer or ExternalName.", O_DEF("\"ClusterIP\""),
+          O_ENUM("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")),
     F_ASTR("externalIPs", "Extra IPs nodes accept traffic for.", O_ATOMIC),
     F_STR("sessionAffinity", "ClientIP or None.", O_DEF("\"None\""), O_ENUM("ClientIP", "None")),
     F_STR("loadBalancerIP", "Deprecated requested load balancer IP."),
@@ -1819,8 +1819,8 @@ CUBE_FIELDS(lb_ingress) = {
     F_AOBJ("ports", port_status, "Port statuses.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(lb_ingress, "io.k8s.api.core.v1.LoadBalancerIngress", "A load balancer endpoint.",
-          NULL, NULL);
+CUBE_TYPE(lb_ingress, "io.k8s.api.core.v1.LoadBalancerIngress", "A load balancer endpoint.", NULL,
+          NULL);
 
 CUBE_FIELDS(cube_schema_load_balancer_status) = {
     F_AOBJ("ingress", lb_ingress, "Load balancer endpoints.", O_ATOMIC),
@@ -1835,8 +1835,8 @@ CUBE_FIELDS(service_status) = {
            O_LMAP("type")),
     F_END,
 };
-CUBE_TYPE(service_status, "io.k8s.api.core.v1.ServiceStatus", "Observed state of a service.",
-          NULL, NULL);
+CUBE_TYPE(service_status, "io.k8s.api.core.v1.ServiceStatus", "Observed state of a service.", NULL,
+          NULL);
 
 /* Values a PUT may omit that the allocators own: kept from old (patchAllocatedValues). */
 static void service_prepare(cube_api_op_t op, json_t *svc, const json_t *old)
@@ -1931,8 +1931,8 @@ CUBE_FIELDS(endpoint_subset) = {
     F_AOBJ("ports", endpoint_port, "Ports of all addresses.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(endpoint_subset, "io.k8s.api.core.v1.EndpointSubset", "Addresses sharing ports.",
-          NULL, NULL);
+CUBE_TYPE(endpoint_subset, "io.k8s.api.core.v1.EndpointSubset", "Addresses sharing ports.", NULL,
+          NULL);
 
 CUBE_FIELDS(endpoints) = {
     F_STR("apiVersion", "Versioned schema of this object."),
@@ -1986,8 +1986,7 @@ static void immutable_data(cube_schema_ctx_t *c, const json_t *obj, const json_t
     if (c->op != CUBE_OP_UPDATE || !old || !json_is_true(json_object_get(old, "immutable")))
         return;
     if (!json_is_true(json_object_get(obj, "immutable")))
-        cube_field_forbidden(c->fe, "immutable",
-                             "field is immutable when `immutable` is set");
+        cube_field_forbidden(c->fe, "immutable", "field is immutable when `immutable` is set");
     for (size_t i = 0; i < nkeys; i++) {
         const json_t *a = json_object_get(obj, keys[i]), *b = json_object_get(old, keys[i]);
         bool ea = !a || json_is_null(a) || (json_is_object(a) && !json_object_size(a));
@@ -2035,8 +2034,8 @@ CUBE_FIELDS(config_map) = {
     F_MBYTES("binaryData", "Binary configuration data, base64."),
     F_END,
 };
-CUBE_TYPE(config_map, "io.k8s.api.core.v1.ConfigMap", "Non-confidential configuration data.",
-          NULL, NULL);
+CUBE_TYPE(config_map, "io.k8s.api.core.v1.ConfigMap", "Non-confidential configuration data.", NULL,
+          NULL);
 
 static char *base64_encode(const unsigned char *s, size_t n)
 {
@@ -2069,8 +2068,8 @@ static void secret_defaults(json_t *s)
         {
             if (!json_is_string(v))
                 continue;
-            _cleanup_free_ char *b = base64_encode((const unsigned char *)json_string_value(v),
-                                                   json_string_length(v));
+            _cleanup_free_ char *b =
+                base64_encode((const unsigned char *)json_string_value(v), json_string_length(v));
             json_object_set_new(data, k, json_string(b));
         }
     }
@@ -2109,10 +2108,10 @@ static void secret_validate(cube_schema_ctx_t *c, const json_t *s, const json_t 
     }
     if (type && !strcmp(type, "kubernetes.io/service-account-token") &&
         !cube_json_str(s, "metadata", "annotations", "kubernetes.io/service-account.name", NULL))
-        cube_field_required(c->fe,
-                            "metadata.annotations[kubernetes.io/service-account.name]", NULL);
-    if (type && !strcmp(type, "kubernetes.io/basic-auth") &&
-        !json_object_get(data, "username") && !json_object_get(data, "password"))
+        cube_field_required(c->fe, "metadata.annotations[kubernetes.io/service-account.name]",
+                            NULL);
+    if (type && !strcmp(type, "kubernetes.io/basic-auth") && !json_object_get(data, "username") &&
+        !json_object_get(data, "password"))
         cube_field_required(c->fe, "data[username]", NULL);
     static const char *const keys[] = {"data"};
     immutable_data(c, s, old, keys, 1);
@@ -2151,8 +2150,8 @@ CUBE_FIELDS(namespace_spec) = {
     F_ASTR("finalizers", "What must run before the namespace is removed.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(namespace_spec, "io.k8s.api.core.v1.NamespaceSpec", "Desired state of a namespace.",
-          NULL, NULL);
+CUBE_TYPE(namespace_spec, "io.k8s.api.core.v1.NamespaceSpec", "Desired state of a namespace.", NULL,
+          NULL);
 
 CUBE_FIELDS(namespace_condition) = {
     F_STR("type", "Condition type.", O_REQ),
@@ -2166,14 +2165,13 @@ CUBE_TYPE(namespace_condition, "io.k8s.api.core.v1.NamespaceCondition",
           "A condition of a namespace.", NULL, NULL);
 
 CUBE_FIELDS(namespace_status) = {
-    F_STR("phase", "Active or Terminating.", O_DEF("\"Active\""),
-          O_ENUM("Active", "Terminating")),
+    F_STR("phase", "Active or Terminating.", O_DEF("\"Active\""), O_ENUM("Active", "Terminating")),
     F_AOBJ("conditions", namespace_condition, "Current conditions.", O_MERGE("type"),
            O_LMAP("type")),
     F_END,
 };
-CUBE_TYPE(namespace_status, "io.k8s.api.core.v1.NamespaceStatus",
-          "Observed state of a namespace.", NULL, NULL);
+CUBE_TYPE(namespace_status, "io.k8s.api.core.v1.NamespaceStatus", "Observed state of a namespace.",
+          NULL, NULL);
 
 /* The immutable kubernetes.io/metadata.name label (SetDefaults_Namespace). */
 static void namespace_defaults(json_t *ns)
@@ -2255,8 +2253,7 @@ CUBE_FIELDS(node_condition) = {
     F_STR("message", "Details."),
     F_END,
 };
-CUBE_TYPE(node_condition, "io.k8s.api.core.v1.NodeCondition", "A condition of a node.", NULL,
-          NULL);
+CUBE_TYPE(node_condition, "io.k8s.api.core.v1.NodeCondition", "A condition of a node.", NULL, NULL);
 
 CUBE_FIELDS(node_address) = {
     F_STR("type", "Hostname, InternalIP, ExternalIP, ...", O_REQ),
@@ -2269,8 +2266,8 @@ CUBE_FIELDS(daemon_endpoint) = {
     F_I32("Port", "Port number.", O_REQ),
     F_END,
 };
-CUBE_TYPE(daemon_endpoint, "io.k8s.api.core.v1.DaemonEndpoint", "A port of a node daemon.",
-          NULL, NULL);
+CUBE_TYPE(daemon_endpoint, "io.k8s.api.core.v1.DaemonEndpoint", "A port of a node daemon.", NULL,
+          NULL);
 
 CUBE_FIELDS(node_daemon_endpoints) = {
     F_OBJ("kubeletEndpoint", daemon_endpoint, "The kubelet's port."),
@@ -2292,8 +2289,7 @@ CUBE_FIELDS(node_system_info) = {
     F_STR("architecture", "CPU architecture."),
     F_END,
 };
-CUBE_TYPE(node_system_info, "io.k8s.api.core.v1.NodeSystemInfo", "What the node runs.", NULL,
-          NULL);
+CUBE_TYPE(node_system_info, "io.k8s.api.core.v1.NodeSystemInfo", "What the node runs.", NULL, NULL);
 
 CUBE_FIELDS(container_image) = {
     F_ASTR("names", "Names of the image.", O_ATOMIC),
@@ -2308,8 +2304,7 @@ CUBE_FIELDS(attached_volume) = {
     F_STR("devicePath", "Where it is attached.", O_REQ),
     F_END,
 };
-CUBE_TYPE(attached_volume, "io.k8s.api.core.v1.AttachedVolume", "An attached volume.", NULL,
-          NULL);
+CUBE_TYPE(attached_volume, "io.k8s.api.core.v1.AttachedVolume", "An attached volume.", NULL, NULL);
 
 /* Allocatable defaults to capacity (SetDefaults_NodeStatus). */
 static void node_status_defaults(json_t *st)
@@ -2323,10 +2318,8 @@ CUBE_FIELDS(node_status) = {
     F_MQTY("capacity", "Total resources of the node."),
     F_MQTY("allocatable", "Resources available to pods."),
     F_STR("phase", "Deprecated."),
-    F_AOBJ("conditions", node_condition, "Current conditions.", O_MERGE("type"),
-           O_LMAP("type")),
-    F_AOBJ("addresses", node_address, "Addresses of the node.", O_MERGE("type"),
-           O_LMAP("type")),
+    F_AOBJ("conditions", node_condition, "Current conditions.", O_MERGE("type"), O_LMAP("type")),
+    F_AOBJ("addresses", node_address, "Addresses of the node.", O_MERGE("type"), O_LMAP("type")),
     F_OBJ("daemonEndpoints", node_daemon_endpoints, "Daemon ports."),
     F_OBJ("nodeInfo", node_system_info, "System information."),
     F_AOBJ("images", container_image, "Images on the node.", O_ATOMIC),
@@ -2383,8 +2376,7 @@ CUBE_FIELDS(event) = {
     F_STR("reportingInstance", "Instance of that controller."),
     F_END,
 };
-CUBE_TYPE(event, "io.k8s.api.core.v1.Event", "A report of something that happened.", NULL,
-          NULL);
+CUBE_TYPE(event, "io.k8s.api.core.v1.Event", "A report of something that happened.", NULL, NULL);
 
 /* ======================================================================= */
 /* ReplicationController, LimitRange, ResourceQuota                       */
@@ -2427,8 +2419,8 @@ static void rc_validate(cube_schema_ctx_t *c, const json_t *rc, const json_t *ol
         match = match && json_equal(v, json_object_get(tl, k));
     }
     if (json_is_object(json_object_get(spec, "template")) && !match) {
-        _cleanup_free_ char *r = json_is_object(tl) ? cube_schema_render_value(tl)
-                                                    : xstrdup("map[string]string(nil)");
+        _cleanup_free_ char *r =
+            json_is_object(tl) ? cube_schema_render_value(tl) : xstrdup("map[string]string(nil)");
         cube_field_errors_add_rendered(c->fe, "FieldValueInvalid", "spec.template.metadata.labels",
                                        r, "`selector` does not match template `labels`");
     }
@@ -2436,8 +2428,7 @@ static void rc_validate(cube_schema_ctx_t *c, const json_t *rc, const json_t *ol
 
 CUBE_FIELDS(rc_spec) = {
     F_I32("replicas", "Desired number of pods.", O_FMT(NONNEG)),
-    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.",
-          O_FMT(NONNEG)),
+    F_I32("minReadySeconds", "Seconds a pod must be ready to count as available.", O_FMT(NONNEG)),
     F_MSTR("selector", "Labels of the pods it manages."),
     F_OBJ("template", cube_schema_pod_template_spec, "Pods it creates."),
     F_END,
@@ -2526,8 +2517,7 @@ CUBE_FIELDS(limit_range_spec) = {
     F_AOBJ("limits", limit_range_item, "The limits.", O_REQ, O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(limit_range_spec, "io.k8s.api.core.v1.LimitRangeSpec", "Limits enforced.", NULL,
-          NULL);
+CUBE_TYPE(limit_range_spec, "io.k8s.api.core.v1.LimitRangeSpec", "Limits enforced.", NULL, NULL);
 
 CUBE_FIELDS(limit_range) = {
     F_STR("apiVersion", "Versioned schema of this object."),
@@ -2550,12 +2540,11 @@ CUBE_TYPE(scoped_resource_selector_requirement,
           NULL);
 
 CUBE_FIELDS(scope_selector) = {
-    F_AOBJ("matchExpressions", scoped_resource_selector_requirement, "Requirements.",
-           O_ATOMIC),
+    F_AOBJ("matchExpressions", scoped_resource_selector_requirement, "Requirements.", O_ATOMIC),
     F_END,
 };
-CUBE_TYPE(scope_selector, "io.k8s.api.core.v1.ScopeSelector", "Scopes a quota applies to.",
-          NULL, NULL);
+CUBE_TYPE(scope_selector, "io.k8s.api.core.v1.ScopeSelector", "Scopes a quota applies to.", NULL,
+          NULL);
 
 CUBE_FIELDS(resource_quota_spec) = {
     F_MQTY("hard", "Hard limits per resource."),
@@ -2673,8 +2662,8 @@ CUBE_FIELDS(pvc_template) = {
     F_END,
 };
 static const cube_schema_type_t pvc_template = {"io.k8s.api.core.v1.PersistentVolumeClaimTemplate",
-                                         "A claim created for an ephemeral volume.",
-                                         pvc_template_f, NULL, NULL};
+                                                "A claim created for an ephemeral volume.",
+                                                pvc_template_f, NULL, NULL};
 
 static void pvc_validate(cube_schema_ctx_t *c, const json_t *pvc, const json_t *old)
 {
@@ -2711,8 +2700,7 @@ CUBE_FIELDS(local_volume_source) = {
     F_STR("fsType", "Filesystem type."),
     F_END,
 };
-CUBE_TYPE(local_volume_source, "io.k8s.api.core.v1.LocalVolumeSource", "A local disk.", NULL,
-          NULL);
+CUBE_TYPE(local_volume_source, "io.k8s.api.core.v1.LocalVolumeSource", "A local disk.", NULL, NULL);
 
 CUBE_FIELDS(secret_reference) = {
     F_STR("name", "Secret name."),
@@ -2824,22 +2812,22 @@ const cube_schema_kind_t cube_schema_kinds_core[] = {
     CUBE_KIND("", NULL, "Event", event),
     CUBE_KIND("", NULL, "LimitRange", limit_range),
     CUBE_KIND("", NULL, "Namespace", namespace, .name_rule = CUBE_NAME_DNS1123_LABEL,
-     .status_on_create = "{\"phase\":\"Active\"}", .prepare = namespace_prepare),
+              .status_on_create = "{\"phase\":\"Active\"}", .prepare = namespace_prepare),
     CUBE_KIND("", NULL, "Node", node, .name_rule = CUBE_NAME_NODE),
     CUBE_KIND("", NULL, "PersistentVolumeClaim", cube_schema_pvc,
-     .status_on_create = "{\"phase\":\"Pending\"}", .validate = pvc_validate),
+              .status_on_create = "{\"phase\":\"Pending\"}", .validate = pvc_validate),
     CUBE_KIND("", NULL, "PersistentVolume", persistent_volume,
-     .status_on_create = "{\"phase\":\"Pending\"}", .prepare = pv_prepare),
+              .status_on_create = "{\"phase\":\"Pending\"}", .prepare = pv_prepare),
     CUBE_KIND("", NULL, "Pod", pod, .status_on_create = "{\"phase\":\"Pending\"}",
-     .prepare = pod_prepare, .validate = pod_validate),
+              .prepare = pod_prepare, .validate = pod_validate),
     CUBE_KIND("", NULL, "PodTemplate", pod_template),
     CUBE_KIND("", NULL, "ReplicationController", replication_controller,
-     .status_on_create = "{\"replicas\":0}", .validate = rc_validate),
+              .status_on_create = "{\"replicas\":0}", .validate = rc_validate),
     CUBE_KIND("", NULL, "ResourceQuota", resource_quota, .status_on_create = "{}"),
     CUBE_KIND("", NULL, "Secret", secret, .validate = secret_validate),
     CUBE_KIND("", NULL, "ServiceAccount", service_account),
     CUBE_KIND("", NULL, "Service", service, .name_rule = CUBE_NAME_DNS1035_LABEL,
-     .status_on_create = "{\"loadBalancer\":{}}", .prepare = service_prepare,
-     .validate = service_validate),
+              .status_on_create = "{\"loadBalancer\":{}}", .prepare = service_prepare,
+              .validate = service_validate),
 };
 const size_t cube_schema_kinds_core_n = CUBE_ARRAY_SIZE(cube_schema_kinds_core);

@@ -270,27 +270,37 @@ static int parse_selectors(cube_reqctx_t *ctx, cube_selector_t **ret_l, cube_sel
     return 0;
 }
 
-/* Objects of a list at an exact past revision, read from the store. */
-static int list_from_store(cube_reqctx_t *ctx, const char *prefix, int64_t rev,
-                           const cube_cache_list_req_t *lr, cube_obj_t ***ret, size_t *ret_n,
-                           cube_err_t *err)
+/*
+ * A list at a past revision (resourceVersionMatch=Exact, or the next page of
+ * a list whose revision the cache has moved past), read from the store so
+ * that every page shows the same snapshot.
+ */
+static int list_from_store(cube_reqctx_t *ctx, int64_t rev, const cube_cache_list_req_t *lr,
+                           cube_obj_t ***ret, size_t *ret_n, char **ret_next, cube_err_t *err)
 {
     cube_store_kv_t **kvs = NULL;
     size_t n = 0;
     bool more;
     int64_t at;
-    _cleanup_free_ char *end = xstrdup(prefix);
+    _cleanup_free_ char *end = xstrdup(lr->prefix);
     end[strlen(end) - 1]++;
-    if (cube_store_range(ctx->srv->store, prefix, end, rev, 0, &kvs, &n, &more, &at, err) < 0)
+    const char *start = lr->start && strcmp(lr->start, lr->prefix) > 0 ? lr->start : lr->prefix;
+    if (cube_store_range(ctx->srv->store, start, end, rev, 0, &kvs, &n, &more, &at, err) < 0)
         return -1;
     cube_obj_t **objs = xcalloc(n ? n : 1, sizeof(*objs));
     size_t k = 0;
+    *ret_next = NULL;
     for (size_t i = 0; i < n; i++) {
         cube_obj_t *o = cube_obj_build(ctx->res, kvs[i]->key, kvs[i]->value, kvs[i]->mod_revision);
         if ((lr->labels && !cube_selector_matches(lr->labels, o->labels)) ||
             (lr->fields && !cube_selector_matches(lr->fields, o->fields))) {
             cube_obj_unref(o);
             continue;
+        }
+        if (lr->limit && k == lr->limit) {
+            *ret_next = xstrdup(o->key);
+            cube_obj_unref(o);
+            break;
         }
         objs[k++] = o;
     }
@@ -312,7 +322,7 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
     _cleanup_free_ char *start_rel = NULL, *start = NULL, *next = NULL;
     cube_obj_t **objs = NULL;
     size_t n = 0, remaining = 0;
-    int64_t rev = 0, want_rev = 0;
+    int64_t rev = 0, want_rev = 0, cont_rev = 0;
 
     if (parse_selectors(ctx, &lsel, &fsel, &err) < 0)
         goto fail;
@@ -343,10 +353,9 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
         goto fail;
     }
     if (cont && *cont) {
-        int64_t crev = 0;
-        if (continue_decode(cont, &crev, &start_rel, &err) < 0)
+        if (continue_decode(cont, &cont_rev, &start_rel, &err) < 0)
             goto fail;
-        if (crev < cube_store_oldest_revision(ctx->srv->store) - 1) {
+        if (cont_rev < cube_store_oldest_revision(ctx->srv->store) - 1) {
             cube_err_gone(&err, "The provided continue parameter is too old to display a "
                                 "consistent list result. You can start a new list without the "
                                 "continue parameter.");
@@ -356,10 +365,15 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
     }
     cube_cache_list_req_t lr = {.prefix = prefix, .start = start, .labels = lsel,
                                 .fields = fsel, .limit = limit};
-    if (rvm && !strcmp(rvm, "Exact") && want_rev > 0) {
-        if (list_from_store(ctx, prefix, want_rev, &lr, &objs, &n, &err) < 0)
+    int64_t snapshot = 0;
+    if (rvm && !strcmp(rvm, "Exact") && want_rev > 0)
+        snapshot = want_rev;
+    else if (cont && *cont && cont_rev != cube_cache_revision(ctx->srv->cache))
+        snapshot = cont_rev;
+    if (snapshot) {
+        if (list_from_store(ctx, snapshot, &lr, &objs, &n, &next, &err) < 0)
             goto fail;
-        rev = want_rev;
+        rev = snapshot;
     } else {
         if (!rv_s || !*rv_s)
             cube_cache_sync(ctx->srv->cache, 5000);
@@ -527,8 +541,17 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
         return true;
     }
     if (!strcmp(path, "/metrics")) {
+        cube_bytes_t *m = cube_metrics_render(ctx->srv->metrics);
+        cube_buf_t b = CUBE_BUF_INIT;
+        cube_buf_append(&b, m->data, m->len);
+        cube_bytes_unref(m);
+        cube_buf_printf(&b,
+                        "# HELP cube_apiserver_watch_streams Watch streams open now, all resources.\n"
+                        "# TYPE cube_apiserver_watch_streams gauge\n"
+                        "cube_apiserver_watch_streams %zu\n",
+                        cube_cache_watch_count(ctx->srv->cache));
         respond_typed(ctx, 200, "text/plain; version=0.0.4; charset=utf-8",
-                      cube_metrics_render(ctx->srv->metrics));
+                      cube_bytes_from_buf(&b));
         return true;
     }
     return false;

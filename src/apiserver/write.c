@@ -719,6 +719,13 @@ static int delete_object(cube_reqctx_t *ctx, const cube_resource_t *r, const cha
 
         bool marked = json_object_get(meta, "deletionTimestamp") != NULL;
         bool is_ns = !r->group[0] && !strcmp(r->plural, "namespaces");
+        if (is_ns && (!strcmp(name, "default") || !strcmp(name, "kube-system") ||
+                      !strcmp(name, "kube-public"))) {
+            cube_err_set(err, 403, "Forbidden",
+                         "namespaces \"%s\" is forbidden: this namespace may not be deleted", name);
+            err->details = json_pack("{s:s, s:s}", "name", name, "kind", "namespaces");
+            return -1;
+        }
         bool is_pod = !r->group[0] && !strcmp(r->plural, "pods");
         int64_t grace = 0;
         if (is_pod) {

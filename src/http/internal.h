@@ -19,7 +19,7 @@
  */
 typedef struct cube_http_peer {
     atomic_int refs;
-    char *cn;    /* subject CN (the last one, as Go's pkix.Name does); NULL if none */
+    char *cn; /* subject CN (the last one, as Go's pkix.Name does); NULL if none */
     size_t norgs;
     char **orgs; /* subject O values, in order; NULL-terminated */
 } cube_http_peer_t;

@@ -41,13 +41,13 @@
 #include <signal.h>
 #include <sys/socket.h>
 
-#define MAX_HEADER_BYTES (1u << 20)      /* request line + headers */
-#define READ_HIGH_WATER (4u << 20)       /* unparsed input kept while a request is active */
-#define IDLE_TIMEOUT_SEC 120             /* no bytes from a client between requests */
-#define DEFAULT_MAX_BODY (3u << 20)      /* cfg->max_body == 0 (the API server's 3 MiB) */
-#define DEFAULT_BACKLOG (64u << 20)      /* cfg->max_stream_backlog == 0 */
-#define COPY_BODY_MAX (64u << 10)        /* bodies up to this are copied next to the head */
-#define COPY_CHUNK_MAX (4u << 10)        /* stream chunks up to this are copied */
+#define MAX_HEADER_BYTES (1u << 20) /* request line + headers */
+#define READ_HIGH_WATER (4u << 20) /* unparsed input kept while a request is active */
+#define IDLE_TIMEOUT_SEC 120 /* no bytes from a client between requests */
+#define DEFAULT_MAX_BODY (3u << 20) /* cfg->max_body == 0 (the API server's 3 MiB) */
+#define DEFAULT_BACKLOG (64u << 20) /* cfg->max_stream_backlog == 0 */
+#define COPY_BODY_MAX (64u << 10) /* bodies up to this are copied next to the head */
+#define COPY_CHUNK_MAX (4u << 10) /* stream chunks up to this are copied */
 #define LISTEN_BACKLOG 1024
 
 typedef struct conn conn_t;
@@ -59,12 +59,12 @@ typedef enum { OP_ACCEPT, OP_RESPOND, OP_START, OP_WRITE, OP_END, OP_STOP } op_k
 typedef struct op {
     struct op *next;
     op_kind_t kind;
-    int fd;                   /* OP_ACCEPT */
-    char *remote;             /* OP_ACCEPT */
-    cube_http_req_t *req;     /* OP_RESPOND */
-    cube_http_stream_t *st;   /* OP_START, OP_WRITE, OP_END */
-    cube_buf_t head;          /* OP_RESPOND, OP_START */
-    cube_bytes_t *body;       /* OP_RESPOND, OP_WRITE */
+    int fd; /* OP_ACCEPT */
+    char *remote; /* OP_ACCEPT */
+    cube_http_req_t *req; /* OP_RESPOND */
+    cube_http_stream_t *st; /* OP_START, OP_WRITE, OP_END */
+    cube_buf_t head; /* OP_RESPOND, OP_START */
+    cube_bytes_t *body; /* OP_RESPOND, OP_WRITE */
 } op_t;
 
 struct io_thread {
@@ -77,8 +77,8 @@ struct io_thread {
     pthread_mutex_t mu; /* guards head, tail, dead */
     op_t *head, *tail;
     bool dead;
-    bool stopping;  /* I/O thread only */
-    conn_t *conns;  /* I/O thread only */
+    bool stopping; /* I/O thread only */
+    conn_t *conns; /* I/O thread only */
 };
 
 struct cube_http_server {
@@ -107,15 +107,15 @@ struct conn {
     SSL *ssl;
     http_parser parser;
     hdr_state_t hs;
-    cube_http_req_t *cur;    /* being parsed */
-    cube_http_req_t *ready;  /* parsed, about to be dispatched */
+    cube_http_req_t *cur; /* being parsed */
+    cube_http_req_t *ready; /* parsed, about to be dispatched */
     cube_http_req_t *active; /* with the handler, not answered yet */
     cube_http_stream_t *stream;
     cube_http_peer_t *peer;
     bool peer_done;
     bool in_input; /* process_input() is on the stack */
-    bool no_more;  /* parse no further request (close, upgrade, too large, error) */
-    bool closing;  /* close as soon as the output has drained */
+    bool no_more; /* parse no further request (close, upgrade, too large, error) */
+    bool closing; /* close as soon as the output has drained */
     char remote[64];
 };
 
@@ -384,8 +384,7 @@ static void apply_write(cube_http_stream_t *st, cube_bytes_t *chunk)
     } else if (chunk->len <= COPY_CHUNK_MAX) {
         evbuffer_add(out, chunk->data, chunk->len);
     } else {
-        evbuffer_add_reference(out, chunk->data, chunk->len, unref_bytes_cb,
-                               cube_bytes_ref(chunk));
+        evbuffer_add_reference(out, chunk->data, chunk->len, unref_bytes_cb, cube_bytes_ref(chunk));
     }
     if (evbuffer_get_length(out) > c->t->srv->max_backlog) {
         cube_log_v(4, "http: closing slow stream client %s (backlog %zu bytes)", c->remote,
@@ -548,8 +547,8 @@ static void conn_new(io_thread_t *t, int fd, const char *remote)
             free(c);
             return;
         }
-        c->bev = bufferevent_openssl_socket_new(t->base, fd, c->ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                                opts);
+        c->bev =
+            bufferevent_openssl_socket_new(t->base, fd, c->ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
         if (c->bev)
             bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
     } else {
@@ -591,8 +590,8 @@ static void format_remote(const struct sockaddr *sa, char *out, size_t outlen)
     }
 }
 
-static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-                      int salen, void *arg)
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+                      void *arg)
 {
     io_thread_t *t = arg;
     cube_http_server_t *srv = t->srv;
@@ -928,8 +927,8 @@ int cube_http_server_start(const cube_http_server_config_t *cfg, cube_http_serve
         return -1;
     }
 
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *ai = NULL;
     const char *addr = cfg->address && cfg->address[0] ? cfg->address : NULL;
     int gai = getaddrinfo(addr, "0", &hints, &ai);

@@ -795,6 +795,10 @@ static int sq_range(cube_store_t *base, const char *start, const char *end, int6
         return cube_err_set(err, 504, "Timeout",
                             "Too large resource version: %" PRId64 ", current: %" PRId64, at, cur);
 
+    /* the announced point first (what oldest_revision says), then the committed one in-snapshot */
+    if (at < atomic_load(&s->compact_rev))
+        return cube_err_gone(err, "The resourceVersion for the provided list is too old.");
+
     reader_t *r = reader_get(s, err);
     if (!r)
         return -1;
@@ -1080,6 +1084,15 @@ static void *compactor_main(void *arg)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     sq_store_t *s = arg;
+    /*
+     * Under a steady stream of commits the background pass never reaches the
+     * WAL's end, and the WAL only restarts from its beginning once all of it
+     * is copied. So when it has grown well past the mark, the committer copies
+     * the little the background pass left; PASSIVE returns at once (BUSY) if a
+     * background pass is running.
+     */
+    if (pages >= CHECKPOINT_PAGES * 4)
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (pages >= CHECKPOINT_PAGES) {
         pthread_mutex_lock(&s->kmu);
         if (!s->kwanted) {
@@ -1142,7 +1155,7 @@ static int open_writer(sq_store_t *s, cube_err_t *err)
         return cube_err_internal(err, "sqlite: \"%s\": cannot switch to WAL mode", s->path);
     if (exec(s->wdb, "PRAGMA synchronous=FULL", err) < 0 ||
         exec(s->wdb, "PRAGMA wal_autocheckpoint=0", err) < 0 ||
-        exec(s->wdb, "PRAGMA journal_size_limit=67108864", err) < 0 ||
+        exec(s->wdb, "PRAGMA journal_size_limit=16777216", err) < 0 ||
         exec(s->wdb, schema, err) < 0)
         return -1;
     if (prepare(s->wdb, "BEGIN IMMEDIATE", &s->w_begin, err) < 0 ||

@@ -45,8 +45,10 @@ test_api_resources_count() {
 
 test_api_resources_wide_verbs_categories() {
     out=$(kc api-resources -o wide)
-    assert_match "$out" '^pods +po +v1 +true +Pod +\[create delete deletecollection get list patch update watch\] +all$'
-    assert_match "$out" '^deployments +deploy +apps/v1 +true +Deployment +\[create delete deletecollection get list patch update watch\] +all$'
+    assert_match "$out" '^NAME +SHORTNAMES +APIVERSION +NAMESPACED +KIND +VERBS +CATEGORIES$'
+    assert_match "$out" '^pods +po +v1 +true +Pod +create,delete,deletecollection,get,list,patch,update,watch +all$'
+    assert_match "$out" '^deployments +deploy +apps/v1 +true +Deployment +create,delete,deletecollection,get,list,patch,update,watch +all$'
+    assert_match "$out" '^namespaces +ns +v1 +false +Namespace +create,delete,get,list,patch,update,watch *$'
 }
 
 test_api_resources_filtered() {

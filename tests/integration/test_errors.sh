@@ -16,11 +16,11 @@ status_is() {
 }
 
 test_get_missing_object() {
-    assert_fails_with x kc get pod nope -n default
+    assert_fails_with '' kc get pod nope -n default
     assert_eq 'Error from server (NotFound): pods "nope" not found' "$OUT"
-    assert_fails_with x kc get deployment nope -n default
+    assert_fails_with '' kc get deployment nope -n default
     assert_eq 'Error from server (NotFound): deployments.apps "nope" not found' "$OUT"
-    assert_fails_with x kc get namespace nope
+    assert_fails_with '' kc get namespace nope
     assert_eq 'Error from server (NotFound): namespaces "nope" not found' "$OUT"
 }
 
@@ -33,10 +33,8 @@ test_get_missing_raw_status() {
 
 test_duplicate_create() {
     ns=$(new_ns dup)
-    kc create configmap dup -n "$ns" >/dev/null
-    assert_fails_with x kc create configmap dup -n "$ns"
-    assert_eq 'error: failed to create configmap: configmaps "dup" already exists' "$OUT"
-    assert_fails_with x kc create --validate=false -n "$ns" -f - <<EOF
+    mkcm "$ns" dup >/dev/null
+    assert_fails_with '' kc create --validate=false -n "$ns" -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -48,9 +46,16 @@ EOF
     status_is 409 AlreadyExists
 }
 
+test_duplicate_create_generator() {
+    ns=$(new_ns dug)
+    mkcm "$ns" dup >/dev/null
+    assert_fails_with '' kc create configmap dup -n "$ns"
+    assert_eq 'error: failed to create configmap: configmaps "dup" already exists' "$OUT"
+}
+
 test_invalid_pod_missing_image() {
     ns=$(new_ns inv)
-    assert_fails_with x kc create --validate=false -n "$ns" -f - <<EOF
+    assert_fails_with '' kc create --validate=false -n "$ns" -f - <<EOF
 apiVersion: v1
 kind: Pod
 metadata:
@@ -60,7 +65,7 @@ spec:
   - name: c
 EOF
     assert_eq 'The Pod "x" is invalid: spec.containers[0].image: Required value' "$OUT"
-    assert_fails_with x kc get pod x -n "$ns"
+    assert_fails_with '' kc get pod x -n "$ns"
 }
 
 test_invalid_raw_status_causes() {
@@ -76,19 +81,22 @@ test_invalid_raw_status_causes() {
 
 test_bad_name() {
     ns=$(new_ns bn)
-    assert_fails_with x kc create --validate=false -n "$ns" -f - <<EOF
+    assert_fails_with '' kc create --validate=false -n "$ns" -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
   name: Bad_Name
 EOF
     assert_contains "$OUT" "The ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
-    assert_fails_with x kc create namespace Bad_NS
+}
+
+test_bad_namespace_name() {
+    assert_fails_with '' kc create namespace Bad_NS
     assert_contains "$OUT" "The Namespace \"Bad_NS\" is invalid: metadata.name: Invalid value: \"Bad_NS\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
 }
 
 test_unknown_resource() {
-    assert_fails_with x kc get foos
+    assert_fails_with '' kc get foos
     assert_eq 'error: the server doesn'"'"'t have a resource type "foos"' "$OUT"
 }
 
@@ -100,7 +108,7 @@ test_unknown_path_404() {
 }
 
 test_namespace_must_exist() {
-    assert_fails_with x kc create --validate=false -n nosuchns -f - <<EOF
+    assert_fails_with '' kc create --validate=false -n nosuchns -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -111,18 +119,18 @@ EOF
 
 test_stale_replace_conflict() {
     ns=$(new_ns cf)
-    kc create configmap stale -n "$ns" --from-literal=k=1 >/dev/null
+    mkcm "$ns" stale k=1 >/dev/null
     kc get cm stale -n "$ns" -o yaml >old.yaml
     kc patch cm stale -n "$ns" --type merge -p '{"data":{"k":"2"}}' >/dev/null
     sed -i 's/k: "1"/k: "3"/' old.yaml
-    assert_fails_with x kc replace --validate=false -f - <old.yaml
+    assert_fails_with '' kc replace --validate=false -f - <old.yaml
     assert_eq 'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again' "$OUT"
     assert_eq 2 "$(kc get cm stale -n "$ns" -o jsonpath='{.data.k}')" "value after the refused update"
 }
 
 test_update_with_stale_rv_raw_409() {
     ns=$(new_ns c9)
-    kc create configmap c -n "$ns" >/dev/null
+    mkcm "$ns" c >/dev/null
     http_call PUT "/api/v1/namespaces/$ns/configmaps/c" -H 'Content-Type: application/json' \
         -d "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"namespace\":\"$ns\",\"resourceVersion\":\"1\"}}"
     status_is 409 Conflict
@@ -150,7 +158,7 @@ json.dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big"},
     http_call POST "/api/v1/namespaces/$ns/configmaps" -H 'Content-Type: application/json' \
         --data-binary @big.json
     status_is 413 RequestEntityTooLarge
-    assert_fails_with x kc get cm big -n "$ns"
+    assert_fails_with '' kc get cm big -n "$ns"
     # the connection-level limit is not the object limit: 900 KiB is fine
     /usr/bin/python3 -c 'import json, sys
 json.dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ok"},
@@ -210,6 +218,6 @@ test_bad_label_selector_400() {
 }
 
 test_bad_field_selector_kubectl() {
-    assert_fails_with x kc get pods -n default --field-selector spec.bogus=x
+    assert_fails_with '' kc get pods -n default --field-selector spec.bogus=x
     assert_contains "$OUT" 'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.bogus=x": field label not supported: spec.bogus'
 }

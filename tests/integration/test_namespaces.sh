@@ -16,7 +16,7 @@ test_namespace_create_and_table() {
 
 test_namespace_delete_goes_terminating() {
     ns=$(new_ns nd)
-    kc create configmap keep -n "$ns" >/dev/null
+    mkcm "$ns" keep >/dev/null
     assert_eq "namespace \"$ns\" deleted" "$(kc delete namespace "$ns" --wait=false)"
     js=$(kc get ns "$ns" -o json)
     assert_eq Terminating "$(jq -r .status.phase <<<"$js")" phase
@@ -26,16 +26,16 @@ test_namespace_delete_goes_terminating() {
 
 test_create_in_terminating_namespace_forbidden() {
     ns=$(new_ns nf)
-    kc create configmap old -n "$ns" >/dev/null
+    mkcm "$ns" old >/dev/null
     kc delete namespace "$ns" --wait=false >/dev/null
-    assert_fails_with x kc create --validate=false -n "$ns" -f - <<EOF
+    assert_fails_with '' kc create --validate=false -n "$ns" -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
   name: new
 EOF
     assert_eq "Error from server (Forbidden): error when creating \"STDIN\": configmaps \"new\" is forbidden: unable to create new content in namespace $ns because it is being terminated" "$OUT"
-    assert_fails_with "because it is being terminated" kc create configmap new2 -n "$ns"
+    assert_fails_with "because it is being terminated" mkcm "$ns" new2
     # what is already there can still be changed and deleted
     assert_eq "configmap/old labeled" "$(kc label cm old -n "$ns" a=b)"
     assert_eq 'configmap "old" deleted' "$(kc delete cm old -n "$ns")"
@@ -51,7 +51,7 @@ test_delete_namespace_twice() {
 
 test_wait_for_delete() {
     ns=$(new_ns wd)
-    kc create configmap gone -n "$ns" >/dev/null
+    mkcm "$ns" gone >/dev/null
     (sleep 1 && kc delete configmap gone -n "$ns" >/dev/null) &
     out=$(kc wait --for=delete configmap/gone -n "$ns" --timeout=30s)
     wait
@@ -60,14 +60,14 @@ test_wait_for_delete() {
 
 test_wait_for_delete_times_out() {
     ns=$(new_ns wo)
-    kc create configmap stays -n "$ns" >/dev/null
+    mkcm "$ns" stays >/dev/null
     assert_fails_with "error: timed out waiting for the condition on configmaps/stays" \
         kc wait --for=delete configmap/stays -n "$ns" --timeout=2s
 }
 
 test_wait_for_jsonpath() {
     ns=$(new_ns wj)
-    kc create configmap c -n "$ns" --from-literal=k=v1 >/dev/null
+    mkcm "$ns" c k=v1 >/dev/null
     (sleep 1 && kc patch configmap c -n "$ns" --type merge -p '{"data":{"k":"v2"}}' >/dev/null) &
     out=$(kc wait --for=jsonpath='{.data.k}'=v2 configmap/c -n "$ns" --timeout=30s)
     wait

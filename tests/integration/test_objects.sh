@@ -88,8 +88,8 @@ test_create_from_manifests() {
         echo ---
         svc_manifest web
     } | kcreate "$ns")
-    assert_eq "$(printf '%s\n' configmap/cfg created pod/web created \
-        deployment.apps/web created service/web created)" "$out"
+    assert_eq "$(printf '%s\n' 'configmap/cfg created' 'pod/web created' \
+        'deployment.apps/web created' 'service/web created')" "$out"
     assert_eq v "$(kc get cm cfg -n "$ns" -o jsonpath='{.data.k}')"
 }
 
@@ -127,7 +127,15 @@ test_get_deployment_table() {
 test_get_configmap_and_secret_tables() {
     ns=$(new_ns gc)
     cm_manifest cfg | kcreate "$ns" >/dev/null
-    kc create secret generic sec -n "$ns" --from-literal=a=1 --from-literal=b=2 >/dev/null
+    kcreate "$ns" >/dev/null <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: sec
+data:
+  a: MQ==
+  b: Mg==
+EOF
     out=$(kc get configmaps -n "$ns")
     assert_eq "NAME   DATA   AGE" "$(head -n 1 <<<"$out")" header
     assert_match "$(sed -n 2p <<<"$out")" '^cfg    1      [0-9]+s$' row
@@ -205,7 +213,7 @@ test_get_jsonpath_and_name() {
 test_label_selectors() {
     ns=$(new_ns ls)
     for x in a b c; do cm_manifest "cm-$x" "$x" | kcreate "$ns" >/dev/null; done
-    kc create cm cm-none -n "$ns" >/dev/null
+    mkcm "$ns" cm-none >/dev/null
     assert_eq "configmap/cm-a" "$(kc get cm -n "$ns" -l app=a -o name)" "app=a"
     assert_eq "$(printf 'configmap/cm-a\nconfigmap/cm-b')" \
         "$(kc get cm -n "$ns" -l 'app in (a,b)' -o name)" "app in (a,b)"
@@ -226,16 +234,16 @@ test_no_resources_message() {
 
 test_field_selectors() {
     ns=$(new_ns fs)
-    cm_manifest x | kcreate "$ns" >/dev/null
-    cm_manifest y | kcreate "$ns" >/dev/null
+    cm_manifest cx | kcreate "$ns" >/dev/null
+    cm_manifest cy | kcreate "$ns" >/dev/null
     pod_manifest web | kcreate "$ns" >/dev/null
-    assert_eq "configmap/x" "$(kc get cm -n "$ns" --field-selector metadata.name=x -o name)"
-    assert_eq "configmap/y" "$(kc get cm -n "$ns" --field-selector metadata.name!=x -o name)"
+    assert_eq "configmap/cx" "$(kc get cm -n "$ns" --field-selector metadata.name=cx -o name)"
+    assert_eq "configmap/cy" "$(kc get cm -n "$ns" --field-selector metadata.name!=cx -o name)"
     assert_eq "pod/web" "$(kc get pods -n "$ns" --field-selector status.phase=Pending -o name)"
     assert_eq "" "$(kc get pods -n "$ns" --field-selector status.phase=Running -o name)"
     assert_eq "pod/web" "$(kc get pods -n "$ns" --field-selector spec.nodeName= -o name)"
-    assert_eq "configmap/x" \
-        "$(kc get cm -A --field-selector "metadata.namespace=$ns,metadata.name=x" -o name)"
+    assert_eq "configmap/cx" \
+        "$(kc get cm -A --field-selector "metadata.namespace=$ns,metadata.name=cx" -o name)"
 }
 
 test_get_all_namespaces() {
@@ -252,13 +260,13 @@ test_get_all_namespaces() {
 
 test_get_watch_sees_changes() {
     ns=$(new_ns wa)
-    kc create cm w1 -n "$ns" --from-literal=k=v1 >/dev/null
+    mkcm "$ns" w1 k=v1 >/dev/null
     timeout 20 kubectl --kubeconfig "$CUBE_KUBECONFIG" --cache-dir "$CUBE_DIR/kcache" \
         get cm -n "$ns" -w --output-watch-events >watch.out 2>&1 &
     wpid=$!
     wait_until 10 grep -q '^ADDED *w1 ' watch.out
     kc patch cm w1 -n "$ns" --type merge -p '{"data":{"k":"v2","k2":"x"}}' >/dev/null
-    kc create cm w2 -n "$ns" --from-literal=a=b >/dev/null
+    mkcm "$ns" w2 a=b >/dev/null
     kc delete cm w1 -n "$ns" >/dev/null
     wait_until 10 grep -q '^DELETED *w1 ' watch.out
     kill "$wpid" 2>/dev/null || true
@@ -271,7 +279,7 @@ test_get_watch_sees_changes() {
 
 test_get_watch_request_timeout_ends() {
     ns=$(new_ns wt)
-    kc create cm w1 -n "$ns" >/dev/null
+    mkcm "$ns" w1 >/dev/null
     t0=$SECONDS
     rc=0
     out=$(timeout 20 kubectl --kubeconfig "$CUBE_KUBECONFIG" --cache-dir "$CUBE_DIR/kcache" \
@@ -324,9 +332,9 @@ test_describe_configmap() {
     assert_match "$out" "^Namespace: +$ns\$"
     assert_match "$out" '^Labels: +app=a$'
     assert_match "$out" '^Annotations: +<none>$'
-    # the data section, in order
-    data=$(sed -n '/^Data$/,/^BinaryData$/p' <<<"$out")
-    assert_eq "$(printf '%s\n' Data ==== k: ---- v '' BinaryData)" "$data" "Data section"
+    # the data section, in order (blank lines are kubectl's business)
+    data=$(sed -n '/^Data$/,/^BinaryData$/p' <<<"$out" | grep -v '^$')
+    assert_eq "$(printf '%s\n' Data ==== k: ---- v BinaryData)" "$data" "Data section"
     assert_match "$out" '^Events: +<none>$'
 }
 
@@ -381,7 +389,7 @@ test_patch_strategic_merges_containers_by_name() {
 
 test_label_and_annotate() {
     ns=$(new_ns la)
-    kc create cm cfg -n "$ns" >/dev/null
+    mkcm "$ns" cfg >/dev/null
     assert_eq "configmap/cfg labeled" "$(kc label cm cfg -n "$ns" env=prod)"
     assert_fails_with "error: 'env' already has a value (prod), and --overwrite is false" \
         kc label cm cfg -n "$ns" env=dev

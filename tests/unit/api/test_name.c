@@ -20,8 +20,8 @@
     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
 #define VALUE_MSG                                                                                  \
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "    \
-    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "            \
-    "'my_value',  or '12345', regex used for validation is "                                      \
+    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "             \
+    "'my_value',  or '12345', regex used for validation is "                                       \
     "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
 
 static char *repeat(char c, size_t n)
@@ -79,8 +79,8 @@ static void test_path_segment(void **state)
 
 static void test_qualified(void **state)
 {
-    const char *ok[] = {"a",          "A",          "app",         "My.Name_x-y", "1",
-                        "example.com/a", "k8s.io/app", "a.b/C_d"};
+    const char *ok[] = {"a",          "A",      "app", "My.Name_x-y", "1", "example.com/a",
+                        "k8s.io/app", "a.b/C_d"};
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(ok); i++)
         assert_null(cube_name_qualified(ok[i]));
     assert_string_equal(cube_name_qualified("-a"), QNAME_MSG);
@@ -123,8 +123,8 @@ static void test_label_value(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_subdomain),     cmocka_unit_test(test_label),
-        cmocka_unit_test(test_path_segment),  cmocka_unit_test(test_qualified),
+        cmocka_unit_test(test_subdomain),    cmocka_unit_test(test_label),
+        cmocka_unit_test(test_path_segment), cmocka_unit_test(test_qualified),
         cmocka_unit_test(test_label_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

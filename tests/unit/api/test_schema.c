@@ -188,26 +188,26 @@ static void test_default_pod_details(void **state)
     cube_api_default(res("", "pods"), pod);
     json_t *c0 = json_array_get(cube_json_path(pod, "spec", "containers", NULL), 0);
     assert_string_equal(cube_json_str(c0, "imagePullPolicy", NULL), "IfNotPresent");
-    assert_json(json_object_get(c0, "ports"),
-                "[{\"containerPort\":80,\"protocol\":\"TCP\"}]");
+    assert_json(json_object_get(c0, "ports"), "[{\"containerPort\":80,\"protocol\":\"TCP\"}]");
     /* quantities canonical; requests kept, missing ones copied from limits */
     assert_json(json_object_get(c0, "resources"),
                 "{\"limits\":{\"cpu\":\"1\",\"memory\":\"128Mi\"},\"requests\":{\"cpu\":\"500m\","
                 "\"memory\":\"128Mi\"}}");
-    assert_json(json_object_get(c0, "livenessProbe"),
-                "{\"httpGet\":{\"port\":80,\"path\":\"/\",\"scheme\":\"HTTP\"},\"timeoutSeconds\":1,"
-                "\"periodSeconds\":10,\"successThreshold\":1,\"failureThreshold\":3}");
+    assert_json(
+        json_object_get(c0, "livenessProbe"),
+        "{\"httpGet\":{\"port\":80,\"path\":\"/\",\"scheme\":\"HTTP\"},\"timeoutSeconds\":1,"
+        "\"periodSeconds\":10,\"successThreshold\":1,\"failureThreshold\":3}");
     const char *pulls[] = {"IfNotPresent", "IfNotPresent", "Always", "Always"};
     for (size_t i = 0; i < 4; i++)
-        assert_string_equal(cube_json_str(json_array_get(cube_json_path(pod, "spec", "containers",
-                                                                        NULL),
-                                                         i),
-                                          "imagePullPolicy", NULL),
-                            pulls[i]);
-    assert_json(cube_json_path(pod, "spec", "volumes", NULL),
-                "[{\"name\":\"v\",\"emptyDir\":{}},{\"name\":\"cm\",\"configMap\":{\"name\":\"x\","
-                "\"defaultMode\":420}},{\"name\":\"h\",\"hostPath\":{\"path\":\"/x\",\"type\":\"\"}},"
-                "{\"name\":\"s\",\"secret\":{\"secretName\":\"s\",\"defaultMode\":420}}]");
+        assert_string_equal(
+            cube_json_str(json_array_get(cube_json_path(pod, "spec", "containers", NULL), i),
+                          "imagePullPolicy", NULL),
+            pulls[i]);
+    assert_json(
+        cube_json_path(pod, "spec", "volumes", NULL),
+        "[{\"name\":\"v\",\"emptyDir\":{}},{\"name\":\"cm\",\"configMap\":{\"name\":\"x\","
+        "\"defaultMode\":420}},{\"name\":\"h\",\"hostPath\":{\"path\":\"/x\",\"type\":\"\"}},"
+        "{\"name\":\"s\",\"secret\":{\"secretName\":\"s\",\"defaultMode\":420}}]");
     /* unknown fields are preserved */
     assert_json(cube_json_path(pod, "spec", "futureField", NULL), "{\"keep\":1}");
     assert_json(json_object_get(pod, "unknownTop"), "[1,2]");

@@ -69,8 +69,10 @@ static void test_label_matches(void **state)
         {"a<5", "{\"a\":\"-3\"}", true},
         {"a<5", "{\"a\":\"x\"}", false},
         {"a>5", "{}", false},
-        {"app.kubernetes.io/name=web,tier in (fe,be),!canary", "{\"app.kubernetes.io/name\":\"web\",\"tier\":\"be\"}", true},
-        {"app.kubernetes.io/name=web,tier in (fe,be),!canary", "{\"app.kubernetes.io/name\":\"web\",\"tier\":\"be\",\"canary\":\"1\"}", false},
+        {"app.kubernetes.io/name=web,tier in (fe,be),!canary",
+         "{\"app.kubernetes.io/name\":\"web\",\"tier\":\"be\"}", true},
+        {"app.kubernetes.io/name=web,tier in (fe,be),!canary",
+         "{\"app.kubernetes.io/name\":\"web\",\"tier\":\"be\",\"canary\":\"1\"}", false},
         {"x=1,x!=2", "{\"x\":\"1\"}", true},
         {"!in", "{}", true}, /* keywords are identifiers where a key is expected */
         {"in in (in),notin notin (in)", "{\"in\":\"in\"}", true},
@@ -78,7 +80,8 @@ static void test_label_matches(void **state)
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(cases); i++) {
         if (lmatch(cases[i].sel, cases[i].labels) != cases[i].match)
             fail_msg("selector '%s' on %s: expected %s", cases[i].sel,
-                     cases[i].labels ? cases[i].labels : "NULL", cases[i].match ? "match" : "no match");
+                     cases[i].labels ? cases[i].labels : "NULL",
+                     cases[i].match ? "match" : "no match");
     }
 }
 
@@ -89,8 +92,8 @@ static void test_label_matches(void **state)
     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
 #define VALUE_MSG                                                                                  \
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "    \
-    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "            \
-    "'my_value',  or '12345', regex used for validation is "                                      \
+    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "             \
+    "'my_value',  or '12345', regex used for validation is "                                       \
     "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
 
 static void test_label_errors(void **state)
@@ -121,7 +124,8 @@ static void test_label_errors(void **state)
          ", values[1][a]: Invalid value: \"y$\": " VALUE_MSG "]"},
         {"a>b", "unable to parse requirement: values[0]: Invalid value: \"b\": for 'Gt', 'Lt' "
                 "operators, the value must be an integer"},
-        {"a=\"b\"", "unable to parse requirement: values[0][a]: Invalid value: \"\\\"b\\\"\": " VALUE_MSG},
+        {"a=\"b\"",
+         "unable to parse requirement: values[0][a]: Invalid value: \"\\\"b\\\"\": " VALUE_MSG},
     };
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(cases); i++) {
         cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
@@ -210,7 +214,8 @@ static void test_label_from_json(void **state)
         {"{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\"}]}",
          "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be "
          "empty"},
-        {"{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\",\"values\":[\"x\",\"y\"]}]}",
+        {"{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\",\"values\":[\"x\",\"y\"]}]"
+         "}",
          "values: Invalid value: []string{\"x\", \"y\"}: values set must be empty for exists and "
          "does not exist"},
         {"{\"matchLabels\":{\"a b\":\"x\"}}", "key: Invalid value: \"a b\": " KEY_MSG},
@@ -289,9 +294,9 @@ static void test_field_selector(void **state)
 
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     cube_selector_t *s = NULL;
-    assert_int_equal(
-        cube_field_selector_parse("status.phase!=Running,spec.nodeName=n1,metadata.name=p", &s, &err),
-        0);
+    assert_int_equal(cube_field_selector_parse(
+                         "status.phase!=Running,spec.nodeName=n1,metadata.name=p", &s, &err),
+                     0);
     const char *const *keys;
     assert_int_equal(cube_selector_keys(s, &keys), 3);
     assert_string_equal(keys[0], "metadata.name");

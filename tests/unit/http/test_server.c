@@ -25,13 +25,14 @@ typedef struct fixture {
     int port;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int closes;                /* on_close calls */
-    int too_large_seen;        /* handler saw body_too_large */
-    cube_http_stream_t *held;  /* a stream the test drives itself */
+    int closes; /* on_close calls */
+    int too_large_seen; /* handler saw body_too_large */
+    cube_http_stream_t *held; /* a stream the test drives itself */
     cube_http_stream_t *many[512];
     int nmany;
-    int late_answered;         /* /late answers made after the client left */
-    char tmp[64];              /* TLS material */
+    int late_started; /* /late requests handed to a worker */
+    int late_answered; /* /late answers made (maybe after the client left) */
+    char tmp[64]; /* TLS material */
 } fixture_t;
 
 static void wait_until(fixture_t *f, int *counter, int want)
@@ -140,6 +141,7 @@ static void handler(cube_http_req_t *req, void *ud)
         job_t *j = xcalloc(1, sizeof(*j));
         j->f = f;
         j->req = req;
+        bump(f, &f->late_started);
         spawn(late_answer, j);
         return;
     }
@@ -279,7 +281,7 @@ static int teardown(void **state)
 /* Each test gets a fresh server and fresh counters; TLS material is shared. */
 static void reset(fixture_t *f)
 {
-    f->closes = f->too_large_seen = f->late_answered = 0;
+    f->closes = f->too_large_seen = f->late_answered = f->late_started = 0;
     f->held = NULL;
     f->nmany = 0;
     f->srv = NULL;
@@ -368,7 +370,8 @@ static int count(const char *hay, const char *needle)
 
 static void test_query_get(void **state)
 {
-    char *v = cube_http_query_get("a=1&labelSelector=app%3Dweb%2Ctier+in+(x)&flag&e=", "labelSelector");
+    char *v =
+        cube_http_query_get("a=1&labelSelector=app%3Dweb%2Ctier+in+(x)&flag&e=", "labelSelector");
     assert_string_equal(v, "app=web,tier in (x)");
     free(v);
     v = cube_http_query_get("a=1&flag&e=", "flag");
@@ -849,7 +852,9 @@ static void test_stop_with_open_streams(void **state)
     curl_easy_setopt(c2, CURLOPT_CAINFO, ca);
     curl_multi_add_handle(m, c2);
     int running = 1;
-    for (int i = 0; i < 500 && !(out.data && strstr(out.data, "hello")); i++) {
+    for (int i = 0; i < 500 && !(out.data && strstr(out.data, "hello") &&
+                                 get_counter(f, &f->late_started) == 1);
+         i++) {
         curl_multi_perform(m, &running);
         curl_multi_poll(m, NULL, 0, 10, NULL);
     }
@@ -965,9 +970,12 @@ static void test_start_errors(void **state)
     fixture_t *f = *state;
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     cube_http_server_t *srv = NULL;
-    cube_http_server_config_t cfg = {.address = "127.0.0.1", .tls = true,
-                                     .cert_file = "/nonexistent.pem", .key_file = "/nonexistent.key",
-                                     .handler = handler, .userdata = f};
+    cube_http_server_config_t cfg = {.address = "127.0.0.1",
+                                     .tls = true,
+                                     .cert_file = "/nonexistent.pem",
+                                     .key_file = "/nonexistent.key",
+                                     .handler = handler,
+                                     .userdata = f};
     assert_int_equal(cube_http_server_start(&cfg, &srv, &err), -1);
     assert_int_equal(err.code, 500);
     assert_non_null(strstr(err.msg, "/nonexistent.pem"));
@@ -975,8 +983,8 @@ static void test_start_errors(void **state)
     /* A port already taken. */
     reset(f);
     start_server(f, false, false, 0);
-    cube_http_server_config_t cfg2 = {.address = "127.0.0.1", .port = f->port, .threads = 1,
-                                      .handler = handler};
+    cube_http_server_config_t cfg2 = {
+        .address = "127.0.0.1", .port = f->port, .threads = 1, .handler = handler};
     assert_int_equal(cube_http_server_start(&cfg2, &srv, &err), -1);
     assert_non_null(strstr(err.msg, "bind"));
     cube_http_server_stop(f->srv);

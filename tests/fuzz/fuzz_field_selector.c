@@ -1,0 +1,30 @@
+/*
+ * libFuzzer target: field selector parsing and matching.
+ *
+ * FUZZ_SRCS: src/core src/api/selector.c src/api/name.c
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/api.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    _cleanup_free_ char *s = xstrndup((const char *)data, size);
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    cube_selector_t *sel = NULL;
+    if (cube_field_selector_parse(s, &sel, &err) < 0) {
+        if (err.code != 400 || !err.msg[0])
+            abort();
+        return 0;
+    }
+    json_auto_t *attrs = json_pack("{s:s,s:s}", "metadata.name", "x", "spec.nodeName", "n1");
+    (void)cube_selector_matches(sel, attrs);
+    (void)cube_selector_matches(sel, NULL);
+    const char *const *keys;
+    size_t n = cube_selector_keys(sel, &keys);
+    for (size_t i = 0; i < n; i++)
+        (void)cube_selector_exact(sel, keys[i]);
+    cube_selector_free(sel);
+    return 0;
+}
