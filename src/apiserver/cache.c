@@ -97,8 +97,7 @@ void cube_obj_unref(cube_obj_t *o)
     cube_bytes_unref(o->json);
     cube_bytes_unref(o->meta);
     cube_bytes_unref(o->cells);
-    json_decref(o->labels);
-    json_decref(o->fields);
+    cube_bytes_unref(o->attrs);
     free(o);
 }
 
@@ -123,10 +122,11 @@ cube_obj_t *cube_obj_build(const cube_resource_t *r, const char *key, const cube
     const char *name = json_string_value(json_object_get(meta, "name"));
     o->ns = xstrdup(ns ? ns : "");
     o->name = xstrdup(name ? name : "");
+    json_auto_t *attrs = json_object();
     if (json_is_object(meta)) {
         json_t *labels = json_object_get(meta, "labels");
         if (json_is_object(labels))
-            o->labels = json_incref(labels);
+            json_object_set(attrs, "l", labels);
         json_auto_t *m = json_copy(meta);
         json_object_del(m, "managedFields");
         char rv[32];
@@ -139,7 +139,7 @@ cube_obj_t *cube_obj_build(const cube_resource_t *r, const char *key, const cube
         json_object_set_new(meta, "resourceVersion", json_string(rv));
     }
     if (obj && r) {
-        o->fields = cube_api_field_attrs(r, obj);
+        json_object_set_new(attrs, "f", cube_api_field_attrs(r, obj));
         json_auto_t *cells = cube_api_table_cells(r, obj);
         cube_buf_t b = CUBE_BUF_INIT;
         size_t i;
@@ -155,6 +155,10 @@ cube_obj_t *cube_obj_build(const cube_resource_t *r, const char *key, const cube
         if (b.data)
             o->cells = cube_bytes_from_buf(&b);
     }
+    size_t alen;
+    char *as = cube_json_dump(attrs, &alen);
+    o->attrs = cube_bytes_new(as, alen);
+    free(as);
     return o;
 }
 
@@ -216,15 +220,55 @@ static cube_obj_t *coll_remove(coll_t *co, const char *key)
 
 /* ---- watch event encoding ----------------------------------------------- */
 
-static bool obj_matches(const watcher_t *w, const cube_obj_t *o)
+/* An object's parsed selector attributes, parsed at most once per event however many
+   watchers look at it. */
+typedef struct parsed {
+    const cube_obj_t *o;
+    json_t *attrs;
+} parsed_t;
+
+static json_t *parsed_get(parsed_t *p)
 {
-    if (!o || strncmp(o->key, w->prefix, strlen(w->prefix)))
+    if (!p->attrs)
+        p->attrs = json_loadb(p->o->attrs->data, p->o->attrs->len, 0, NULL);
+    return p->attrs;
+}
+
+static bool attrs_match(json_t *attrs, const cube_selector_t *labels,
+                        const cube_selector_t *fields)
+{
+    if (labels && !cube_selector_matches(labels, json_object_get(attrs, "l")))
         return false;
-    if (w->labels && !cube_selector_matches(w->labels, o->labels))
-        return false;
-    if (w->fields && !cube_selector_matches(w->fields, o->fields))
+    if (fields && !cube_selector_matches(fields, json_object_get(attrs, "f")))
         return false;
     return true;
+}
+
+bool cube_obj_matches(const cube_obj_t *o, const cube_selector_t *labels,
+                      const cube_selector_t *fields)
+{
+    if (!labels && !fields)
+        return true;
+    json_auto_t *attrs = json_loadb(o->attrs->data, o->attrs->len, 0, NULL);
+    return attrs_match(attrs, labels, fields);
+}
+
+static bool obj_matches_p(const watcher_t *w, parsed_t *p)
+{
+    const cube_obj_t *o = p ? p->o : NULL;
+    if (!o || strncmp(o->key, w->prefix, strlen(w->prefix)))
+        return false;
+    if (!w->labels && !w->fields)
+        return true;
+    return attrs_match(parsed_get(p), w->labels, w->fields);
+}
+
+static bool obj_matches(const watcher_t *w, const cube_obj_t *o)
+{
+    parsed_t p = {o, NULL};
+    bool r = obj_matches_p(w, o ? &p : NULL);
+    json_decref(p.attrs);
+    return r;
 }
 
 static cube_bytes_t *encode_event(watcher_t *w, const char *type, const cube_obj_t *o)
@@ -281,13 +325,15 @@ static void watcher_drop(cube_cache_t *c, watcher_t *w)
 static void fan_out(cube_cache_t *c, const hist_ev_t *ev)
 {
     cube_bytes_t *shared[3] = {NULL, NULL, NULL}; /* JSON-format event per type */
+    parsed_t pobj = {ev->obj, NULL}, pprev = {ev->prev, NULL};
+    parsed_t *now_p = ev->type == EV_DELETED ? NULL : &pobj;
+    parsed_t *before_p = ev->type == EV_DELETED ? (ev->prev ? &pprev : &pobj)
+                                                : (ev->prev ? &pprev : NULL);
     watcher_t *next;
     for (watcher_t *w = ev->coll->watchers; w; w = next) {
         next = w->next;
-        bool now = obj_matches(w, ev->type == EV_DELETED ? NULL : ev->obj);
-        bool before = obj_matches(w, ev->type == EV_DELETED ? ev->obj : ev->prev);
-        if (ev->type == EV_DELETED)
-            before = obj_matches(w, ev->prev ? ev->prev : ev->obj);
+        bool now = obj_matches_p(w, now_p);
+        bool before = obj_matches_p(w, before_p);
         ev_type_t t;
         if (now && before)
             t = EV_MODIFIED;
@@ -310,6 +356,8 @@ static void fan_out(cube_cache_t *c, const hist_ev_t *ev)
     }
     for (int i = 0; i < 3; i++)
         cube_bytes_unref(shared[i]);
+    json_decref(pobj.attrs);
+    json_decref(pprev.attrs);
 }
 
 /* ---- applying the store's events ---------------------------------------- */
@@ -567,11 +615,7 @@ cube_obj_t *cube_cache_get(cube_cache_t *c, const char *key)
 
 static bool list_match(const cube_cache_list_req_t *req, const cube_obj_t *o)
 {
-    if (req->labels && !cube_selector_matches(req->labels, o->labels))
-        return false;
-    if (req->fields && !cube_selector_matches(req->fields, o->fields))
-        return false;
-    return true;
+    return cube_obj_matches(o, req->labels, req->fields);
 }
 
 void cube_cache_list(cube_cache_t *c, const cube_cache_list_req_t *req, cube_obj_t ***ret_objs,

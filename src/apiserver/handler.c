@@ -35,14 +35,22 @@ void cube_qualified_resource(const cube_resource_t *r, char *out, size_t outlen)
         snprintf(out, outlen, "%s", r->plural);
 }
 
+json_t *cube_status_details(const cube_resource_t *r, const char *name)
+{
+    json_t *d = json_pack("{s:s}", "name", name ? name : "");
+    if (r->group[0])
+        json_object_set_new(d, "group", json_string(r->group));
+    json_object_set_new(d, "kind", json_string(r->plural));
+    return d;
+}
+
 int cube_err_not_found(cube_err_t *err, const cube_resource_t *r, const char *name)
 {
     char qr[160];
     cube_qualified_resource(r, qr, sizeof(qr));
     cube_err_notfound(err, "%s \"%s\" not found", qr, name);
     if (err)
-        err->details = json_pack("{s:s, s:s, s:s}", "name", name, "group", r->group, "kind",
-                                 r->plural);
+        err->details = cube_status_details(r, name);
     return -1;
 }
 
@@ -69,11 +77,24 @@ static const char *scope_of(const cube_reqctx_t *ctx)
     return "cluster";
 }
 
+/* The verb label Kubernetes' request metrics use. */
+static const char *metrics_verb(const char *verb)
+{
+    static const char *const map[][2] = {
+        {"get", "GET"},     {"list", "LIST"},   {"watch", "WATCH"},   {"create", "POST"},
+        {"update", "PUT"},  {"patch", "PATCH"}, {"delete", "DELETE"}, {"deletecollection", "DELETE"},
+    };
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(map); i++)
+        if (!strcmp(map[i][0], verb))
+            return map[i][1];
+    return verb;
+}
+
 static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body)
 {
     double secs = (double)(cube_time_mono_ns() - ctx->start_ns) / 1e9;
     if (ctx->verb)
-        cube_metrics_request(ctx->srv->metrics, ctx->verb, ctx->res ? ctx->res->group : "",
+        cube_metrics_request(ctx->srv->metrics, metrics_verb(ctx->verb), ctx->res ? ctx->res->group : "",
                              ctx->res ? ctx->res->version : "", ctx->res ? ctx->res->plural : "",
                              ctx->sub ? ctx->sub : "", scope_of(ctx), code, secs);
     static const char *const hdrs[] = {"Cache-Control", "no-cache, private", NULL};
@@ -292,8 +313,7 @@ static int list_from_store(cube_reqctx_t *ctx, int64_t rev, const cube_cache_lis
     *ret_next = NULL;
     for (size_t i = 0; i < n; i++) {
         cube_obj_t *o = cube_obj_build(ctx->res, kvs[i]->key, kvs[i]->value, kvs[i]->mod_revision);
-        if ((lr->labels && !cube_selector_matches(lr->labels, o->labels)) ||
-            (lr->fields && !cube_selector_matches(lr->fields, o->fields))) {
+        if (!cube_obj_matches(o, lr->labels, lr->fields)) {
             cube_obj_unref(o);
             continue;
         }
@@ -368,18 +388,27 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
     int64_t snapshot = 0;
     if (rvm && !strcmp(rvm, "Exact") && want_rev > 0)
         snapshot = want_rev;
-    else if (cont && *cont && cont_rev != cube_cache_revision(ctx->srv->cache))
-        snapshot = cont_rev;
-    if (snapshot) {
-        if (list_from_store(ctx, snapshot, &lr, &objs, &n, &next, &err) < 0)
-            goto fail;
-        rev = snapshot;
-    } else {
+    if (!snapshot) {
         if (!rv_s || !*rv_s)
             cube_cache_sync(ctx->srv->cache, 5000);
         else if (want_rev > 0)
             cube_cache_wait(ctx->srv->cache, want_rev, 3000);
         cube_cache_list(ctx->srv->cache, &lr, &objs, &n, &rev, &next, &remaining);
+        /* A next page must show the first page's snapshot: if anything changed since, read
+           that revision from the store. */
+        if (cont && *cont && rev != cont_rev) {
+            cube_objs_free(objs, n);
+            objs = NULL;
+            n = 0;
+            free(next);
+            next = NULL;
+            snapshot = cont_rev;
+        }
+    }
+    if (snapshot) {
+        if (list_from_store(ctx, snapshot, &lr, &objs, &n, &next, &err) < 0)
+            goto fail;
+        rev = snapshot;
     }
 
     char gv[128];
@@ -480,7 +509,7 @@ static void do_watch(cube_reqctx_t *ctx, accept_t acc)
     };
     if (wr.timeout_sec < 0)
         wr.timeout_sec = 0;
-    cube_metrics_request(ctx->srv->metrics, "watch", ctx->res->group, ctx->res->version,
+    cube_metrics_request(ctx->srv->metrics, "WATCH", ctx->res->group, ctx->res->version,
                          ctx->res->plural, "", scope_of(ctx), 200, 0);
     cube_http_stream_t *st = cube_http_stream_start(ctx->req, 200, "application/json", NULL,
                                                     cube_cache_watch_closed,

@@ -125,9 +125,14 @@ typedef struct cube_obj {
     cube_bytes_t *json; /* the full object, resourceVersion included */
     cube_bytes_t *meta; /* its metadata object (managedFields left out), for Tables and PartialObjectMetadata */
     cube_bytes_t *cells; /* Table cells (JSON array; age columns as Unix times) */
-    json_t *labels;     /* metadata.labels or NULL */
-    json_t *fields;     /* field selector attributes */
+    /* What selectors match on, kept compact as JSON text (parsed only when a
+       selector asks): {"l": metadata.labels, "f": field selector attributes}. */
+    cube_bytes_t *attrs;
 } cube_obj_t;
+
+/* Whether o matches both selectors (NULL = any). */
+bool cube_obj_matches(const cube_obj_t *o, const cube_selector_t *labels,
+                      const cube_selector_t *fields);
 
 cube_obj_t *cube_obj_ref(cube_obj_t *o);
 void cube_obj_unref(cube_obj_t *o); /* accepts NULL */
@@ -264,6 +269,8 @@ char *cube_key(const cube_resource_t *r, const char *ns, const char *name);
 /* "pods" or "deployments.apps", as Kubernetes names a resource in messages. */
 void cube_qualified_resource(const cube_resource_t *r, char *out, size_t outlen);
 int cube_err_not_found(cube_err_t *err, const cube_resource_t *r, const char *name);
+/* Status.details {name, group (when not core), kind: plural}. New reference. */
+json_t *cube_status_details(const cube_resource_t *r, const char *name);
 
 /* write.c: create, update, patch, delete, deletecollection and subresources; on a worker thread. */
 void cube_write_handle(void *ctx); /* cube_pool_fn taking a cube_reqctx_t* */

@@ -54,7 +54,7 @@ static int conflict(cube_err_t *err, const cube_resource_t *r, const char *name)
                       "Operation cannot be fulfilled on %s \"%s\": the object has been modified; "
                       "please apply your changes to the latest version and try again",
                       qr, name);
-    err->details = json_pack("{s:s, s:s, s:s}", "name", name, "group", r->group, "kind", r->plural);
+    err->details = cube_status_details(r, name);
     return -1;
 }
 
@@ -63,7 +63,7 @@ static int already_exists(cube_err_t *err, const cube_resource_t *r, const char 
     char qr[160];
     cube_qualified_resource(r, qr, sizeof(qr));
     cube_err_exists(err, "%s \"%s\" already exists", qr, name);
-    err->details = json_pack("{s:s, s:s, s:s}", "name", name, "group", r->group, "kind", r->plural);
+    err->details = cube_status_details(r, name);
     return -1;
 }
 

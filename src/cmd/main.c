@@ -5,6 +5,8 @@
  */
 #include "cmd/cmd.h"
 
+#include <malloc.h>
+
 static const cube_cmd_t commands[] = {
     {"apiserver", "Run the Kubernetes API server", cube_cmd_apiserver},
     {"version", "Print the version", cube_cmd_version},
@@ -20,6 +22,14 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /*
+     * Large buffers (LIST responses of many MiB) go straight to mmap and back
+     * to the kernel when freed: glibc's default raises its mmap threshold after
+     * the first such free, and the memory then stays resident in the heap.
+     * Few arenas: 64 write workers must not each keep an arena of garbage.
+     */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_ARENA_MAX, 4);
     if (argc < 2) {
         usage(stderr);
         return 2;
