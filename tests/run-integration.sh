@@ -26,8 +26,9 @@ trap 'exit 130' INT TERM
 
 pass=0
 fail=0
+skip=0
 summary() {
-    echo "integration: $pass passed, $fail failed"
+    echo "integration: $pass passed, $fail failed, $skip skipped"
     [ "$fail" -eq 0 ]
 }
 
@@ -41,6 +42,12 @@ fi
 for file in "$HERE"/integration/test_*.sh; do
     [ -e "$file" ] || continue
     base=$(basename "$file" .sh)
+    # pending_* functions test what a later issue builds: reported, not run
+    while read -r p; do
+        [ -n "$p" ] || continue
+        echo "SKIP $p (feature not built yet: docs/FEATURES.md)"
+        skip=$((skip + 1))
+    done < <(grep -oE '^pending_[A-Za-z0-9_]+ *\(\)' "$file" | sed 's/ *()//')
     mapfile -t tests < <(list_tests "$file")
     if [ -n "$FILTER" ] && [[ "$base" != *"$FILTER"* ]]; then
         mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -F -- "$FILTER")
@@ -64,15 +71,14 @@ for file in "$HERE"/integration/test_*.sh; do
         fi
     done
     stop_cube TERM
-    if [ "$CUBE_EXIT" != 0 ]; then
-        echo "FAIL $base: apiserver exited with status $CUBE_EXIT on SIGTERM"
-        tail -n 20 "$CUBE_DIR/cube.log" | sed 's/^/    /'
-        fail=$((fail + 1))
-    fi
     errs=$(sanitizer_errors "$CUBE_DIR/cube.log")
     if [ -n "$errs" ]; then
         echo "FAIL $base: sanitizer report in the apiserver log"
         printf '%s\n' "$errs" | sed 's/^/    /'
+        fail=$((fail + 1))
+    elif [ "$CUBE_EXIT" != 0 ]; then
+        echo "FAIL $base: apiserver exited with status $CUBE_EXIT on SIGTERM"
+        tail -n 20 "$CUBE_DIR/cube.log" | sed 's/^/    /'
         fail=$((fail + 1))
     fi
 done

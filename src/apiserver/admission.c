@@ -16,8 +16,11 @@ static int namespace_lifecycle(cube_apiserver_t *srv, const cube_resource_t *r, 
         return 0;
     const cube_resource_t *nsr = cube_api_resource_find("", "v1", "namespaces");
     _cleanup_free_ char *key = cube_key(nsr, NULL, ns);
-    cube_cache_sync(srv->cache, 5000);
     cube_obj_t *o = cube_cache_get(srv->cache, key);
+    if (!o) { /* maybe created a moment ago: catch up with the store once */
+        cube_cache_sync(srv->cache, 5000);
+        o = cube_cache_get(srv->cache, key);
+    }
     if (!o) {
         cube_err_notfound(err, "namespaces \"%s\" not found", ns);
         err->details = json_pack("{s:s, s:s}", "name", ns, "kind", "namespaces");

@@ -544,7 +544,8 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
     if (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz") ||
         !strncmp(path, "/healthz/", 9) || !strncmp(path, "/livez/", 7) ||
         !strncmp(path, "/readyz/", 8)) {
-        if (cube_http_query_get(cube_http_req_query(ctx->req), "verbose")) {
+        _cleanup_free_ char *verbose = cube_http_query_get(cube_http_req_query(ctx->req), "verbose");
+        if (verbose) {
             cube_buf_t b = CUBE_BUF_INIT;
             cube_buf_puts(&b, "[+]ping ok\n[+]log ok\n[+]etcd ok\n");
             if (path[1] == 'r')
@@ -765,5 +766,8 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
             return do_list(ctx, acc);
         return do_watch(ctx, acc);
     }
+    /* Creates never block (their store write is asynchronous): answer them right here. */
+    if (!strcmp(ctx->verb, "create") && !ctx->sub)
+        return cube_write_handle(ctx);
     cube_pool_submit(srv->workers, cube_write_handle, ctx);
 }

@@ -216,8 +216,16 @@ static int validate(const cube_resource_t *r, cube_api_op_t op, json_t *obj, con
 
 /* ---- create ------------------------------------------------------------- */
 
-static int create_object(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, bool dry,
-                         char **ret_stored, size_t *ret_len, int64_t *ret_rev, cube_err_t *err)
+/*
+ * Everything a create does before the store: URL checks, server-owned
+ * metadata, defaults, strategy, admission, validation. ret_key, ret_stored:
+ * the storage key and bytes (owned).
+ */
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj,
+                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err);
+
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj,
+                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err)
 {
     json_t *meta = cube_json_obj(obj, "metadata");
     const char *ns = cube_json_str(meta, "namespace", NULL);
@@ -265,28 +273,47 @@ static int create_object(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *o
     _cleanup_free_ char *key = cube_key(r, ns, name);
     if (!key)
         return cube_err_badrequest(err, "the object has no namespace");
-    size_t len;
-    _cleanup_free_ char *stored = cube_encode_for_store(obj, &len);
-    int64_t rev = 0;
-    if (!dry) {
-        uint64_t t0 = cube_time_mono_ns();
-        cube_err_t serr _cleanup_err_ = CUBE_ERR_INIT;
-        int rc = cube_store_create(ctx->srv->store, key, stored, len, &rev, &serr);
-        cube_metrics_store(ctx->srv->metrics, "create", r->plural,
-                           (double)(cube_time_mono_ns() - t0) / 1e9);
-        if (rc < 0) {
-            if (serr.code == 409)
-                return already_exists(err, r, name);
-            cube_err_move(err, &serr);
-            return -1;
-        }
-    }
-    *ret_stored = TAKE_PTR(stored);
-    *ret_len = len;
-    *ret_rev = rev;
+    *ret_stored = cube_encode_for_store(obj, ret_len);
+    *ret_key = TAKE_PTR(key);
     return 0;
 }
 
+/* A create waiting for its group commit. */
+typedef struct create_job {
+    cube_reqctx_t *ctx;
+    char *name;
+    char *stored;
+    size_t len;
+    uint64_t t0;
+} create_job_t;
+
+/* The store's answer to an asynchronous create; on the store's committer thread. */
+static void create_done(int rc, int64_t rev, const cube_err_t *serr, void *userdata)
+{
+    create_job_t *job = userdata;
+    cube_reqctx_t *ctx = job->ctx;
+    cube_metrics_store(ctx->srv->metrics, "create", ctx->res->plural,
+                       (double)(cube_time_mono_ns() - job->t0) / 1e9);
+    if (rc < 0) {
+        cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+        if (serr->code == 409)
+            already_exists(&err, ctx->res, job->name);
+        else
+            cube_err_set(&err, serr->code, serr->reason, "%s", serr->msg);
+        cube_reqctx_fail(ctx, &err);
+    } else {
+        respond_stored(ctx, 201, job->stored, job->len, rev);
+    }
+    free(job->name);
+    free(job->stored);
+    free(job);
+}
+
+/*
+ * Runs on the HTTP I/O thread: the CPU work is done here and the store write
+ * is queued without waiting, so a create costs no thread hand-offs until the
+ * commit answers it.
+ */
 static void do_create(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
@@ -294,12 +321,19 @@ static void do_create(cube_reqctx_t *ctx)
     if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &obj, &err) < 0 ||
         check_gvk(ctx->res, obj, NULL, NULL, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
-    _cleanup_free_ char *stored = NULL;
+    _cleanup_free_ char *key = NULL, *stored = NULL;
     size_t len = 0;
-    int64_t rev = 0;
-    if (create_object(ctx, ctx->res, obj, dry_run(ctx), &stored, &len, &rev, &err) < 0)
+    if (create_prepare(ctx, ctx->res, obj, &key, &stored, &len, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
-    respond_stored(ctx, 201, stored, len, rev);
+    if (dry_run(ctx))
+        return respond_stored(ctx, 201, stored, len, 0);
+    create_job_t *job = xcalloc(1, sizeof(*job));
+    job->ctx = ctx;
+    job->name = xstrdup(cube_json_str(obj, "metadata", "name", NULL));
+    job->stored = TAKE_PTR(stored);
+    job->len = len;
+    job->t0 = cube_time_mono_ns();
+    cube_store_create_async(ctx->srv->store, key, job->stored, len, create_done, job);
 }
 
 /* ---- update ------------------------------------------------------------- */

@@ -18,6 +18,9 @@ typedef struct cube_store_ops {
     int64_t (*oldest_revision)(cube_store_t *s);
     int (*create)(cube_store_t *s, const char *key, const void *value, size_t len, int64_t *ret_rev,
                   cube_err_t *err);
+    /* optional: NULL = store.c runs create and calls done itself */
+    void (*create_async)(cube_store_t *s, const char *key, const void *value, size_t len,
+                         cube_store_done_fn done, void *userdata);
     int (*update)(cube_store_t *s, const char *key, const void *value, size_t len,
                   int64_t expected_rev, int64_t *ret_rev, cube_err_t *err);
     int (*del)(cube_store_t *s, const char *key, int64_t expected_rev, cube_store_kv_t **ret_prev,

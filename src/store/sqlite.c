@@ -53,7 +53,24 @@ typedef struct op {
     int64_t rev;
     cube_store_kv_t *prev;
     pthread_cond_t cond;
+    /* asynchronous writes: the op is on the heap and owns its key, value and error */
+    cube_store_done_fn done_fn;
+    void *userdata;
+    char *own_key;
+    void *own_value;
+    cube_err_t own_err;
 } op_t;
+
+/* Reports an asynchronous op's result and frees it. Committer thread, no lock held. */
+static void async_finish(op_t *op)
+{
+    op->done_fn(op->rc, op->rev, op->rc < 0 ? &op->own_err : NULL, op->userdata);
+    cube_store_kv_free(op->prev);
+    free(op->own_key);
+    free(op->own_value);
+    cube_err_clear(&op->own_err);
+    free(op);
+}
 
 /* An event with its own storage; the callback gets borrowed pointers into it. */
 typedef struct event {
@@ -495,13 +512,24 @@ static void run_group(sq_store_t *s, op_t *ops)
         batch_free(b);
     }
 
+    op_t *async = NULL, **at = &async;
     pthread_mutex_lock(&s->qmu);
     for (op_t *op = ops, *next; op; op = next) {
         next = op->next;
+        if (op->done_fn) {
+            op->next = NULL;
+            *at = op;
+            at = &op->next;
+            continue;
+        }
         op->done = true;
         pthread_cond_signal(&op->cond);
     }
     pthread_mutex_unlock(&s->qmu);
+    for (op_t *op = async, *next; op; op = next) {
+        next = op->next;
+        async_finish(op);
+    }
 }
 
 static void complete(sq_store_t *s, op_t *op)
@@ -641,6 +669,35 @@ static int enqueue_and_wait(sq_store_t *s, op_t *op)
 }
 
 /* ---- writes ------------------------------------------------------------- */
+
+static void sq_create_async(cube_store_t *base, const char *key, const void *value, size_t len,
+                            cube_store_done_fn done, void *userdata)
+{
+    sq_store_t *s = (sq_store_t *)base;
+    op_t *op = xcalloc(1, sizeof(*op));
+    op->type = OP_CREATE;
+    op->own_key = xstrdup(key);
+    op->own_value = xmalloc(len ? len : 1);
+    if (len)
+        memcpy(op->own_value, value, len);
+    op->key = op->own_key;
+    op->value = op->own_value;
+    op->len = len;
+    op->err = &op->own_err;
+    op->done_fn = done;
+    op->userdata = userdata;
+    pthread_mutex_lock(&s->qmu);
+    if (s->qstop) {
+        pthread_mutex_unlock(&s->qmu);
+        op->rc = cube_err_internal(op->err, "store is closed");
+        async_finish(op);
+        return;
+    }
+    *s->qtail = op;
+    s->qtail = &op->next;
+    pthread_cond_signal(&s->qcond);
+    pthread_mutex_unlock(&s->qmu);
+}
 
 static int sq_create(cube_store_t *base, const char *key, const void *value, size_t len,
                      int64_t *ret_rev, cube_err_t *err)
@@ -1335,6 +1392,7 @@ const cube_store_ops_t cube_store_sqlite_ops = {
     .revision = sq_revision,
     .oldest_revision = sq_oldest_revision,
     .create = sq_create,
+    .create_async = sq_create_async,
     .update = sq_update,
     .del = sq_delete,
     .get = sq_get,

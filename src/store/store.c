@@ -113,6 +113,23 @@ int cube_store_create(cube_store_t *s, const char *key, const void *value, size_
     return s->ops->create(s, key, value, len, ret_rev, err);
 }
 
+void cube_store_create_async(cube_store_t *s, const char *key, const void *value, size_t len,
+                             cube_store_done_fn done, void *userdata)
+{
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    int64_t rev = 0;
+    if (check_key(key, &err) < 0 || check_value(value, len, &err) < 0) {
+        done(-1, 0, &err, userdata);
+        return;
+    }
+    if (s->ops->create_async) {
+        s->ops->create_async(s, key, value, len, done, userdata);
+        return;
+    }
+    int rc = s->ops->create(s, key, value, len, &rev, &err);
+    done(rc, rev, rc < 0 ? &err : NULL, userdata);
+}
+
 int cube_store_update(cube_store_t *s, const char *key, const void *value, size_t len,
                       int64_t expected_rev, int64_t *ret_rev, cube_err_t *err)
 {

@@ -60,6 +60,18 @@ int64_t cube_store_oldest_revision(cube_store_t *s);
 int cube_store_create(cube_store_t *s, const char *key, const void *value, size_t len,
                       int64_t *ret_rev, cube_err_t *err);
 
+/* Called once an asynchronous write is durable (rc 0, rev set) or failed (rc -1, err set;
+ * borrowed for the call). Runs on the store's committer thread: keep it short, never block. */
+typedef void (*cube_store_done_fn)(int rc, int64_t rev, const cube_err_t *err, void *userdata);
+
+/*
+ * cube_store_create without waiting: queues the write (key and value are
+ * copied) and returns at once; done runs when the group commit holding it is
+ * durable. Lets a caller with many writes in flight use few threads.
+ */
+void cube_store_create_async(cube_store_t *s, const char *key, const void *value, size_t len,
+                             cube_store_done_fn done, void *userdata);
+
 /*
  * Replaces key's value if its mod_revision equals expected_rev (expected_rev
  * 0 = unconditionally, but the key must exist). Errors: NotFound (404),

