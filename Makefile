@@ -5,7 +5,7 @@
 #   make e2e          end-to-end tier (root: containerd, CNI, iptables)
 #   make bench        benchmarks, with reference runs (nginx, etcd) beside ours
 #   make fuzz         libFuzzer targets, each for a bounded time
-#   make test         the README's test command: deps, check, e2e, check under ASan+UBSan
+#   make test         the README's test command: deps, check, e2e, check under ASan+UBSan and TSan
 #   make ci           format check + test
 #   make run          install what is missing, build, start `cube apiserver`
 #   make SAN=asan ... the same under ASan+UBSan (objects in build-asan/)
@@ -30,6 +30,7 @@ endif
 ifeq ($(SAN),tsan)
 CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=thread
+export TSAN_OPTIONS ?= suppressions=$(abspath tests/tsan.supp)
 endif
 
 # ONLY="core/*.c store/*.c" restricts the library to some files (to build one
@@ -97,6 +98,7 @@ test: deps
 	$(MAKE) check
 	$(MAKE) e2e
 	$(MAKE) SAN=asan check
+	$(MAKE) SAN=tsan check
 
 ci: deps format-check test
 

@@ -102,7 +102,7 @@ cleanup_cubes() {
 
 # Prints sanitizer reports found in a server log (nothing if clean).
 sanitizer_errors() {
-    grep -E -A 30 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$1" 2>/dev/null | head -n 60
+    grep -E -A 30 'ERROR: (Address|Leak|Thread)Sanitizer|WARNING: ThreadSanitizer|runtime error:' "$1" 2>/dev/null | head -n 60
 }
 
 # Writes the client credentials of the admin kubeconfig to $CUBE_DIR/creds/

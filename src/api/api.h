@@ -230,6 +230,14 @@ void cube_selector_free(cube_selector_t *sel); /* accepts NULL */
 int cube_json_patch_apply(const json_t *doc, const json_t *patch, json_t **ret, cube_err_t *err);
 /* Applies a JSON Merge Patch (RFC 7386) to a copy of doc. Cannot fail on a valid JSON patch. */
 json_t *cube_merge_patch_apply(const json_t *doc, const json_t *patch);
+/*
+ * Applies a strategic merge patch (application/strategic-merge-patch+json) to a
+ * copy of doc, using r's schema for each list's patch strategy and merge key.
+ * ret: new document. Errors: BadRequest for a malformed patch, Invalid (422)
+ * for one that cannot apply (e.g. a merge-keyed element without its key).
+ */
+int cube_strategic_merge_patch(const cube_resource_t *r, const json_t *doc, const json_t *patch,
+                               json_t **ret, cube_err_t *err);
 
 /* ======================================================================= */
 /* quantities (quantity.c)                                                 */

@@ -550,9 +550,10 @@ static json_t *mutate_patch(cube_reqctx_t *ctx, const json_t *current, void *arg
     if (pa->type == PATCH_JSON) {
         if (cube_json_patch_apply(current, pa->patch, &out, err) < 0)
             return NULL;
+    } else if (pa->type == PATCH_STRATEGIC) {
+        if (cube_strategic_merge_patch(ctx->res, current, pa->patch, &out, err) < 0)
+            return NULL;
     } else {
-        /* Strategic merge patch is applied as a merge patch until the kubectl-fidelity work
-           brings per-type merge keys (docs/FEATURES.md). */
         out = cube_merge_patch_apply(current, pa->patch);
     }
     if (check_gvk(ctx->res, out, NULL, NULL, err) < 0) {
