@@ -43,23 +43,23 @@ enum {
 };
 
 enum {
-    CUBE_SUB_STATUS = 1 << 0,   /* /status: get, update, patch */
-    CUBE_SUB_SCALE = 1 << 1,    /* /scale: autoscaling/v1 Scale */
-    CUBE_SUB_BINDING = 1 << 2,  /* pods/binding: create */
+    CUBE_SUB_STATUS = 1 << 0, /* /status: get, update, patch */
+    CUBE_SUB_SCALE = 1 << 1, /* /scale: autoscaling/v1 Scale */
+    CUBE_SUB_BINDING = 1 << 2, /* pods/binding: create */
     CUBE_SUB_FINALIZE = 1 << 3, /* namespaces/finalize: update */
 };
 
 typedef struct cube_resource {
-    const char *group;   /* "" for the core group */
+    const char *group; /* "" for the core group */
     const char *version; /* "v1" */
-    const char *kind;    /* "Pod" */
+    const char *kind; /* "Pod" */
     const char *list_kind; /* "PodList" */
-    const char *plural;  /* "pods" */
+    const char *plural; /* "pods" */
     const char *singular; /* "pod" */
     const char *short_names[4]; /* NULL-terminated */
-    const char *categories[3];  /* NULL-terminated ("all") */
+    const char *categories[3]; /* NULL-terminated ("all") */
     bool namespaced;
-    unsigned verbs;        /* CUBE_VERB_* */
+    unsigned verbs; /* CUBE_VERB_* */
     unsigned subresources; /* CUBE_SUB_* */
     /* Updates of the main resource keep status, /status keeps the rest
        (true for every type with a status subresource). */
@@ -120,7 +120,7 @@ int cube_field_errors_to_err(const cube_field_errors_t *fe, const cube_resource_
 
 typedef enum {
     CUBE_OP_CREATE,
-    CUBE_OP_UPDATE,        /* PUT/PATCH of the main resource */
+    CUBE_OP_UPDATE, /* PUT/PATCH of the main resource */
     CUBE_OP_UPDATE_STATUS, /* PUT/PATCH of /status */
 } cube_api_op_t;
 
@@ -158,12 +158,13 @@ void cube_api_validate_meta(const cube_resource_t *r, const json_t *obj, cube_fi
 /* ======================================================================= */
 
 typedef struct cube_table_column {
-    const char *name;   /* "NAME", as kubectl prints it (kubectl upper-cases) -- given as in k8s: "Name" */
-    const char *type;   /* "string", "integer", "date", "number", "boolean" */
+    const char
+        *name; /* "NAME", as kubectl prints it (kubectl upper-cases) -- given as in k8s: "Name" */
+    const char *type; /* "string", "integer", "date", "number", "boolean" */
     const char *format; /* "name" for the name column, else "" */
     const char *description;
-    int priority;       /* 0 = default columns, 1 = -o wide */
-    bool age;           /* cell is a timestamp rendered as an age at print time */
+    int priority; /* 0 = default columns, 1 = -o wide */
+    bool age; /* cell is a timestamp rendered as an age at print time */
 } cube_table_column_t;
 
 /* The type's printer columns (Kubernetes' own for the type; its default Name and Created At for
@@ -260,9 +261,10 @@ int cube_quantity_canonical(const char *s, char **ret, cube_err_t *err);
 /* Each returns NULL if valid, else the Kubernetes message (static or
    thread-local storage; copy it before the next call). */
 const char *cube_name_dns1123_subdomain(const char *s); /* most object names */
-const char *cube_name_dns1123_label(const char *s);     /* namespaces, services, container names */
-const char *cube_name_path_segment(const char *s);      /* names that only must not contain '/', '%', '.' or '..' */
-const char *cube_name_qualified(const char *s);         /* label and annotation keys */
+const char *cube_name_dns1123_label(const char *s); /* namespaces, services, container names */
+const char *
+cube_name_path_segment(const char *s); /* names that only must not contain '/', '%', '.' or '..' */
+const char *cube_name_qualified(const char *s); /* label and annotation keys */
 const char *cube_name_label_value(const char *s);
 
 /* ======================================================================= */

@@ -38,10 +38,10 @@ static int namespace_lifecycle(cube_apiserver_t *srv, const cube_resource_t *r, 
                      "%s \"%s\" is forbidden: unable to create new content in namespace %s "
                      "because it is being terminated",
                      qr, name ? name : "", ns);
-        err->details = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "name", name ? name : "",
-                                 "kind", r->plural, "causes", "reason", "NamespaceTerminating",
-                                 "message",
-                                 "namespace is being terminated", "field", "metadata.namespace");
+        err->details =
+            json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "name", name ? name : "", "kind",
+                      r->plural, "causes", "reason", "NamespaceTerminating", "message",
+                      "namespace is being terminated", "field", "metadata.namespace");
         return -1;
     }
     return 0;

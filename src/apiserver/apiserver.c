@@ -119,8 +119,8 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
     }
     cube_log_info("certificates ready in \"%s\"", pki_dir);
 
-    cube_store_options_t so = {.backend = "sqlite", .path = db,
-                               .compact_interval_sec = cfg->compact_interval_sec};
+    cube_store_options_t so = {
+        .backend = "sqlite", .path = db, .compact_interval_sec = cfg->compact_interval_sec};
     if (cube_store_open(&so, &srv.store, err) < 0) {
         cube_err_prefix(err, "store");
         goto out;
@@ -159,8 +159,8 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
     }
     port = cube_http_server_port(https);
     url = xasprintf("https://%s:%d", adv, port);
-    if (cube_kubeconfig_write(kubeconfig, url, srv.pki.ca_crt, srv.pki.admin_crt,
-                              srv.pki.admin_key, err) < 0)
+    if (cube_kubeconfig_write(kubeconfig, url, srv.pki.ca_crt, srv.pki.admin_crt, srv.pki.admin_key,
+                              err) < 0)
         goto out;
     if (cfg->write_kubeconfig && *cfg->write_kubeconfig) {
         _cleanup_free_ char *kdir = xstrdup(cfg->write_kubeconfig);

@@ -10,19 +10,19 @@
 #include "core/core.h"
 
 typedef struct cube_apiserver_config {
-    const char *data_dir;          /* default /var/lib/cube */
-    const char *bind_address;      /* default 0.0.0.0 */
-    int secure_port;               /* default 6443 */
-    const char *insecure_address;  /* plain HTTP, loopback only; NULL = off */
+    const char *data_dir; /* default /var/lib/cube */
+    const char *bind_address; /* default 0.0.0.0 */
+    int secure_port; /* default 6443 */
+    const char *insecure_address; /* plain HTTP, loopback only; NULL = off */
     int insecure_port;
-    const char *token_auth_file;   /* static token file, or NULL */
+    const char *token_auth_file; /* static token file, or NULL */
     const char *service_cluster_ip_range; /* default 10.43.0.0/16 */
     const char *advertise_address; /* address put in the kubeconfig; default 127.0.0.1 */
-    const char *write_kubeconfig;  /* extra path to write the admin kubeconfig to, or NULL */
-    int threads;                   /* HTTP I/O threads; 0 = CPUs */
-    int workers;                   /* worker threads for writes; 0 = 64 */
-    int watch_cache_events;        /* history window per server in events; 0 = 100000 */
-    int compact_interval_sec;      /* store compaction period; 0 = 60 */
+    const char *write_kubeconfig; /* extra path to write the admin kubeconfig to, or NULL */
+    int threads; /* HTTP I/O threads; 0 = CPUs */
+    int workers; /* worker threads for writes; 0 = 64 */
+    int watch_cache_events; /* history window per server in events; 0 = 100000 */
+    int compact_interval_sec; /* store compaction period; 0 = 60 */
 } cube_apiserver_config_t;
 
 /* Runs until SIGINT/SIGTERM. Progress lines on stderr while starting. */

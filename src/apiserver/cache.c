@@ -50,7 +50,7 @@ typedef struct hist_ev {
     int64_t rev;
     ev_type_t type;
     coll_t *coll;
-    cube_obj_t *obj;  /* the object after (for DELETED: its last state at the deletion's revision) */
+    cube_obj_t *obj; /* the object after (for DELETED: its last state at the deletion's revision) */
     cube_obj_t *prev; /* before, or NULL */
 } hist_ev_t;
 
@@ -234,8 +234,7 @@ static json_t *parsed_get(parsed_t *p)
     return p->attrs;
 }
 
-static bool attrs_match(json_t *attrs, const cube_selector_t *labels,
-                        const cube_selector_t *fields)
+static bool attrs_match(json_t *attrs, const cube_selector_t *labels, const cube_selector_t *fields)
 {
     if (labels && !cube_selector_matches(labels, json_object_get(attrs, "l")))
         return false;
@@ -280,7 +279,9 @@ static cube_bytes_t *encode_event(watcher_t *w, const char *type, const cube_obj
         cube_buf_append(&b, o->json->data, o->json->len);
         break;
     case CUBE_FMT_META:
-        cube_buf_puts(&b, "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
+        cube_buf_puts(
+            &b,
+            "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
         cube_buf_append(&b, o->meta ? o->meta->data : "{}", o->meta ? o->meta->len : 2);
         cube_buf_putc(&b, '}');
         break;
@@ -327,8 +328,8 @@ static void fan_out(cube_cache_t *c, const hist_ev_t *ev)
     cube_bytes_t *shared[3] = {NULL, NULL, NULL}; /* JSON-format event per type */
     parsed_t pobj = {ev->obj, NULL}, pprev = {ev->prev, NULL};
     parsed_t *now_p = ev->type == EV_DELETED ? NULL : &pobj;
-    parsed_t *before_p = ev->type == EV_DELETED ? (ev->prev ? &pprev : &pobj)
-                                                : (ev->prev ? &pprev : NULL);
+    parsed_t *before_p =
+        ev->type == EV_DELETED ? (ev->prev ? &pprev : &pobj) : (ev->prev ? &pprev : NULL);
     watcher_t *next;
     for (watcher_t *w = ev->coll->watchers; w; w = next) {
         next = w->next;
@@ -446,10 +447,11 @@ static void *housekeeper(void *arg)
                     char gv[128];
                     cube_api_group_version(r, gv, sizeof(gv));
                     cube_buf_t b = CUBE_BUF_INIT;
-                    cube_buf_printf(&b,
-                                    "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":"
-                                    "\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"}}}\n",
-                                    r->kind, gv, (long long)rev);
+                    cube_buf_printf(
+                        &b,
+                        "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":"
+                        "\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"}}}\n",
+                        r->kind, gv, (long long)rev);
                     if (cube_http_stream_write(w->st, cube_bytes_from_buf(&b)) < 0)
                         watcher_drop(c, w);
                 }
@@ -497,16 +499,15 @@ int cube_cache_new(cube_store_t *store, size_t history, cube_cache_t **ret, cube
     size_t n = 0;
     bool more = false;
     int64_t rev = 0;
-    if (cube_store_range(store, "/registry/", "/registry0", 0, 0, &kvs, &n, &more, &rev, err) <
-        0) {
+    if (cube_store_range(store, "/registry/", "/registry0", 0, 0, &kvs, &n, &more, &rev, err) < 0) {
         cube_cache_free(c);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         coll_t *co = coll_for_key(c, kvs[i]->key);
         if (co)
-            cube_obj_unref(coll_put(co, cube_obj_build(co->res, kvs[i]->key, kvs[i]->value,
-                                                       kvs[i]->mod_revision)));
+            cube_obj_unref(coll_put(
+                co, cube_obj_build(co->res, kvs[i]->key, kvs[i]->value, kvs[i]->mod_revision)));
     }
     cube_store_kvs_free(kvs, n);
     c->rev = rev;
@@ -629,8 +630,8 @@ void cube_cache_list(cube_cache_t *c, const cube_cache_list_req_t *req, cube_obj
     int64_t rev = cube_cache_revision(c);
     coll_t *co = coll_for_key(c, req->prefix);
     if (co) {
-        const char *from = req->start && strcmp(req->start, req->prefix) > 0 ? req->start
-                                                                              : req->prefix;
+        const char *from =
+            req->start && strcmp(req->start, req->prefix) > 0 ? req->start : req->prefix;
         size_t i = coll_lower(co, from);
         for (; i < co->n; i++) {
             cube_obj_t *o = co->items[i];
@@ -738,8 +739,8 @@ int cube_cache_watch(cube_cache_t *c, const cube_watch_req_t *req, cube_http_str
             if (ev->rev <= req->from_rev || ev->coll != co)
                 continue;
             bool now = ev->type != EV_DELETED && obj_matches(w, ev->obj);
-            bool before = obj_matches(w, ev->type == EV_DELETED ? (ev->prev ? ev->prev : ev->obj)
-                                                                : ev->prev);
+            bool before =
+                obj_matches(w, ev->type == EV_DELETED ? (ev->prev ? ev->prev : ev->obj) : ev->prev);
             const char *t = now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : NULL;
             if (t)
                 cube_http_stream_write(st, encode_event(w, t, ev->obj));

@@ -7,9 +7,8 @@
 
 static const char *const verb_names[] = {"create", "delete", "deletecollection", "get",
                                          "list",   "patch",  "update",           "watch"};
-static const unsigned verb_bits[] = {CUBE_VERB_CREATE, CUBE_VERB_DELETE,
-                                     CUBE_VERB_DELETECOLLECTION, CUBE_VERB_GET,
-                                     CUBE_VERB_LIST, CUBE_VERB_PATCH,
+static const unsigned verb_bits[] = {CUBE_VERB_CREATE, CUBE_VERB_DELETE, CUBE_VERB_DELETECOLLECTION,
+                                     CUBE_VERB_GET,    CUBE_VERB_LIST,   CUBE_VERB_PATCH,
                                      CUBE_VERB_UPDATE, CUBE_VERB_WATCH};
 
 static json_t *verbs_json(unsigned verbs)
@@ -37,7 +36,8 @@ typedef struct sub {
 } sub_t;
 
 static const sub_t subs[] = {
-    {CUBE_SUB_STATUS, "status", NULL, NULL, NULL, CUBE_VERB_GET | CUBE_VERB_PATCH | CUBE_VERB_UPDATE},
+    {CUBE_SUB_STATUS, "status", NULL, NULL, NULL,
+     CUBE_VERB_GET | CUBE_VERB_PATCH | CUBE_VERB_UPDATE},
     {CUBE_SUB_SCALE, "scale", "autoscaling", "v1", "Scale",
      CUBE_VERB_GET | CUBE_VERB_PATCH | CUBE_VERB_UPDATE},
     {CUBE_SUB_BINDING, "binding", "", "v1", "Binding", CUBE_VERB_CREATE},
@@ -47,9 +47,9 @@ static const sub_t subs[] = {
 /* The legacy APIResourceList entries of one resource (itself and its subresources). */
 static void add_legacy(json_t *list, const cube_resource_t *r)
 {
-    json_t *e = json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", r->plural, "singularName",
-                          r->singular, "namespaced", r->namespaced, "kind", r->kind, "verbs",
-                          verbs_json(r->verbs));
+    json_t *e =
+        json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", r->plural, "singularName", r->singular,
+                  "namespaced", r->namespaced, "kind", r->kind, "verbs", verbs_json(r->verbs));
     if (r->short_names[0])
         json_object_set_new(e, "shortNames", strs_json(r->short_names, 4));
     if (r->categories[0])
@@ -60,10 +60,10 @@ static void add_legacy(json_t *list, const cube_resource_t *r)
             continue;
         char name[128];
         snprintf(name, sizeof(name), "%s/%s", r->plural, subs[i].name);
-        json_t *s = json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", name, "singularName", "",
-                              "namespaced", r->namespaced, "kind",
-                              subs[i].kind ? subs[i].kind : r->kind, "verbs",
-                              verbs_json(subs[i].verbs));
+        json_t *s =
+            json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", name, "singularName", "", "namespaced",
+                      r->namespaced, "kind", subs[i].kind ? subs[i].kind : r->kind, "verbs",
+                      verbs_json(subs[i].verbs));
         if (subs[i].group) {
             json_object_set_new(s, "group", json_string(subs[i].group));
             json_object_set_new(s, "version", json_string(subs[i].version));
@@ -75,9 +75,9 @@ static void add_legacy(json_t *list, const cube_resource_t *r)
 static json_t *agg_resource(const cube_resource_t *r)
 {
     json_t *e = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:o}", "resource", r->plural,
-                          "responseKind", "group", r->group, "version", r->version, "kind",
-                          r->kind, "scope", r->namespaced ? "Namespaced" : "Cluster",
-                          "singularResource", r->singular, "verbs", verbs_json(r->verbs));
+                          "responseKind", "group", r->group, "version", r->version, "kind", r->kind,
+                          "scope", r->namespaced ? "Namespaced" : "Cluster", "singularResource",
+                          r->singular, "verbs", verbs_json(r->verbs));
     if (r->short_names[0])
         json_object_set_new(e, "shortNames", strs_json(r->short_names, 4));
     if (r->categories[0])
@@ -86,12 +86,12 @@ static json_t *agg_resource(const cube_resource_t *r)
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(subs); i++) {
         if (!(r->subresources & subs[i].bit))
             continue;
-        json_array_append_new(
-            sa, json_pack("{s:s, s:{s:s, s:s, s:s}, s:o}", "subresource", subs[i].name,
-                          "responseKind", "group", subs[i].group ? subs[i].group : r->group,
-                          "version", subs[i].version ? subs[i].version : r->version, "kind",
-                          subs[i].kind ? subs[i].kind : r->kind, "verbs",
-                          verbs_json(subs[i].verbs)));
+        json_array_append_new(sa, json_pack("{s:s, s:{s:s, s:s, s:s}, s:o}", "subresource",
+                                            subs[i].name, "responseKind", "group",
+                                            subs[i].group ? subs[i].group : r->group, "version",
+                                            subs[i].version ? subs[i].version : r->version, "kind",
+                                            subs[i].kind ? subs[i].kind : r->kind, "verbs",
+                                            verbs_json(subs[i].verbs)));
     }
     if (json_array_size(sa))
         json_object_set_new(e, "subresources", sa);
@@ -127,7 +127,7 @@ void cube_discovery_build(cube_apiserver_t *srv)
     size_t n;
     const cube_resource_t *const *res = cube_api_resources(&n);
     json_t *docs = json_object(); /* path -> JSON document */
-    json_auto_t *groups = json_array();     /* APIGroup list */
+    json_auto_t *groups = json_array(); /* APIGroup list */
     json_auto_t *agg_groups = json_array(); /* APIGroupDiscovery list */
     json_auto_t *agg_core_versions = json_array();
 
@@ -156,9 +156,9 @@ void cube_discovery_build(cube_apiserver_t *srv)
                                                             r->group, "versions"));
             }
             if (!find_by(json_object_get(g, "versions"), "groupVersion", gv))
-                json_array_append_new(json_object_get(g, "versions"),
-                                      json_pack("{s:s, s:s}", "groupVersion", gv, "version",
-                                                r->version));
+                json_array_append_new(
+                    json_object_get(g, "versions"),
+                    json_pack("{s:s, s:s}", "groupVersion", gv, "version", r->version));
             json_t *ag = json_array_get(agg_groups, json_array_size(agg_groups) - 1);
             for (size_t k = 0; k < json_array_size(agg_groups); k++) {
                 json_t *x = json_array_get(agg_groups, k);
@@ -181,21 +181,21 @@ void cube_discovery_build(cube_apiserver_t *srv)
         json_t *g = json_array_get(groups, i);
         json_t *doc = json_pack("{s:s, s:s}", "kind", "APIGroup", "apiVersion", "v1");
         json_object_update(doc, g);
-        _cleanup_free_ char *path = xasprintf("/apis/%s", json_string_value(json_object_get(g, "name")));
+        _cleanup_free_ char *path =
+            xasprintf("/apis/%s", json_string_value(json_object_get(g, "name")));
         json_object_set_new(docs, path, doc);
     }
     json_auto_t *core = json_pack("{s:s, s:[s], s:[{s:s, s:s}]}", "kind", "APIVersions", "versions",
                                   "v1", "serverAddressByClientCIDRs", "clientCIDR", "0.0.0.0/0",
                                   "serverAddress", srv->advertise);
-    json_auto_t *glist = json_pack("{s:s, s:s, s:O}", "kind", "APIGroupList", "apiVersion", "v1",
-                                   "groups", groups);
-    json_auto_t *agg_core = json_pack("{s:s, s:s, s:{}, s:[{s:{}, s:O}]}", "kind",
-                                      "APIGroupDiscoveryList", "apiVersion",
-                                      "apidiscovery.k8s.io/v2", "metadata", "items", "metadata",
-                                      "versions", agg_core_versions);
-    json_auto_t *agg_g = json_pack("{s:s, s:s, s:{}, s:O}", "kind", "APIGroupDiscoveryList",
-                                   "apiVersion", "apidiscovery.k8s.io/v2", "metadata", "items",
-                                   agg_groups);
+    json_auto_t *glist =
+        json_pack("{s:s, s:s, s:O}", "kind", "APIGroupList", "apiVersion", "v1", "groups", groups);
+    json_auto_t *agg_core = json_pack(
+        "{s:s, s:s, s:{}, s:[{s:{}, s:O}]}", "kind", "APIGroupDiscoveryList", "apiVersion",
+        "apidiscovery.k8s.io/v2", "metadata", "items", "metadata", "versions", agg_core_versions);
+    json_auto_t *agg_g =
+        json_pack("{s:s, s:s, s:{}, s:O}", "kind", "APIGroupDiscoveryList", "apiVersion",
+                  "apidiscovery.k8s.io/v2", "metadata", "items", agg_groups);
     srv->disc_core = dump(core);
     srv->disc_groups = dump(glist);
     srv->disc_agg_core = dump(agg_core);
@@ -257,7 +257,8 @@ static void respond_agg(cube_reqctx_t *ctx, cube_bytes_t *doc, const char *ver)
         body = cube_bytes_from_buf(&b);
     }
     char ctype[128];
-    snprintf(ctype, sizeof(ctype), "application/json;g=apidiscovery.k8s.io;v=%s;as=APIGroupDiscoveryList", ver);
+    snprintf(ctype, sizeof(ctype),
+             "application/json;g=apidiscovery.k8s.io;v=%s;as=APIGroupDiscoveryList", ver);
     static const char *const hdrs[] = {"Vary", "Accept", NULL};
     cube_http_respond(ctx->req, 200, ctype, hdrs, body);
     cube_user_free(ctx->user);

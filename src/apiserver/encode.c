@@ -93,8 +93,8 @@ void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r, bool unu
  * encoding never leaves raw in a value); age columns hold a Unix time or
  * null and are turned into "5m" here, at print time.
  */
-void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r,
-                           time_t now, bool with_object)
+void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r, time_t now,
+                           bool with_object)
 {
     size_t n;
     const cube_table_column_t *cols = cube_api_table_columns(r, &n);
@@ -128,7 +128,8 @@ void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resour
     }
     cube_buf_putc(b, ']');
     if (with_object && o->meta) {
-        cube_buf_puts(b, ",\"object\":{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
+        cube_buf_puts(b, ",\"object\":{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta."
+                         "k8s.io/v1\",\"metadata\":");
         cube_buf_append(b, o->meta->data, o->meta->len);
         cube_buf_putc(b, '}');
     }

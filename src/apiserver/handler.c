@@ -81,8 +81,8 @@ static const char *scope_of(const cube_reqctx_t *ctx)
 static const char *metrics_verb(const char *verb)
 {
     static const char *const map[][2] = {
-        {"get", "GET"},     {"list", "LIST"},   {"watch", "WATCH"},   {"create", "POST"},
-        {"update", "PUT"},  {"patch", "PATCH"}, {"delete", "DELETE"}, {"deletecollection", "DELETE"},
+        {"get", "GET"},    {"list", "LIST"},   {"watch", "WATCH"},   {"create", "POST"},
+        {"update", "PUT"}, {"patch", "PATCH"}, {"delete", "DELETE"}, {"deletecollection", "DELETE"},
     };
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(map); i++)
         if (!strcmp(map[i][0], verb))
@@ -94,9 +94,10 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
 {
     double secs = (double)(cube_time_mono_ns() - ctx->start_ns) / 1e9;
     if (ctx->verb)
-        cube_metrics_request(ctx->srv->metrics, metrics_verb(ctx->verb), ctx->res ? ctx->res->group : "",
-                             ctx->res ? ctx->res->version : "", ctx->res ? ctx->res->plural : "",
-                             ctx->sub ? ctx->sub : "", scope_of(ctx), code, secs);
+        cube_metrics_request(ctx->srv->metrics, metrics_verb(ctx->verb),
+                             ctx->res ? ctx->res->group : "", ctx->res ? ctx->res->version : "",
+                             ctx->res ? ctx->res->plural : "", ctx->sub ? ctx->sub : "",
+                             scope_of(ctx), code, secs);
     static const char *const hdrs[] = {"Cache-Control", "no-cache, private", NULL};
     cube_http_respond(ctx->req, code, ctype, hdrs, body);
     reqctx_free(ctx);
@@ -178,8 +179,8 @@ static accept_t parse_accept(const char *h)
 
 static char *continue_encode(int64_t rev, const char *start)
 {
-    json_auto_t *j = json_pack("{s:s, s:I, s:s}", "v", "meta.k8s.io/v1", "rv", (json_int_t)rev,
-                               "start", start);
+    json_auto_t *j =
+        json_pack("{s:s, s:I, s:s}", "v", "meta.k8s.io/v1", "rv", (json_int_t)rev, "start", start);
     _cleanup_free_ char *s = cube_json_dump(j, NULL);
     size_t len = strlen(s);
     char *out = xmalloc(4 * ((len + 2) / 3) + 1);
@@ -259,8 +260,10 @@ static void do_get(cube_reqctx_t *ctx, accept_t acc)
         cube_encode_table_row(&b, o, ctx->res, time(NULL), true);
         cube_buf_puts(&b, "]}");
     } else if (acc.fmt == CUBE_FMT_META) {
-        cube_buf_printf(&b, "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":",
-                        acc.table_version);
+        cube_buf_printf(
+            &b,
+            "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":",
+            acc.table_version);
         cube_buf_append(&b, o->meta->data, o->meta->len);
         cube_buf_putc(&b, '}');
     } else {
@@ -359,8 +362,9 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
     if (rv_s && *rv_s && parse_rv(rv_s, &want_rev, &err) < 0)
         goto fail;
     if (rvm && *rvm && strcmp(rvm, "NotOlderThan") && strcmp(rvm, "Exact")) {
-        cube_err_badrequest(&err, "resourceVersionMatch: Unsupported value: \"%s\": supported "
-                                  "values: \"Exact\", \"NotOlderThan\"",
+        cube_err_badrequest(&err,
+                            "resourceVersionMatch: Unsupported value: \"%s\": supported "
+                            "values: \"Exact\", \"NotOlderThan\"",
                             rvm);
         err.code = 422;
         err.reason = "Invalid";
@@ -383,8 +387,8 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
         }
         start = xasprintf("%s%s", prefix, start_rel);
     }
-    cube_cache_list_req_t lr = {.prefix = prefix, .start = start, .labels = lsel,
-                                .fields = fsel, .limit = limit};
+    cube_cache_list_req_t lr = {
+        .prefix = prefix, .start = start, .labels = lsel, .fields = fsel, .limit = limit};
     int64_t snapshot = 0;
     if (rvm && !strcmp(rvm, "Exact") && want_rev > 0)
         snapshot = want_rev;
@@ -422,7 +426,9 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
         cube_buf_printf(&b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":{",
                         acc.table_version);
     else if (acc.fmt == CUBE_FMT_META)
-        cube_buf_printf(&b, "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":{",
+        cube_buf_printf(&b,
+                        "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/"
+                        "%s\",\"metadata\":{",
                         acc.table_version);
     else
         cube_buf_printf(&b, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{",
@@ -451,7 +457,8 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
             if (i)
                 cube_buf_putc(&b, ',');
             if (acc.fmt == CUBE_FMT_META) {
-                cube_buf_puts(&b, "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
+                cube_buf_puts(&b, "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s."
+                                  "io/v1\",\"metadata\":");
                 cube_buf_append(&b, objs[i]->meta->data, objs[i]->meta->len);
                 cube_buf_putc(&b, '}');
             } else {
@@ -511,9 +518,9 @@ static void do_watch(cube_reqctx_t *ctx, accept_t acc)
         wr.timeout_sec = 0;
     cube_metrics_request(ctx->srv->metrics, "WATCH", ctx->res->group, ctx->res->version,
                          ctx->res->plural, "", scope_of(ctx), 200, 0);
-    cube_http_stream_t *st = cube_http_stream_start(ctx->req, 200, "application/json", NULL,
-                                                    cube_cache_watch_closed,
-                                                    cube_cache_watch_cookie(ctx->srv->cache));
+    cube_http_stream_t *st =
+        cube_http_stream_start(ctx->req, 200, "application/json", NULL, cube_cache_watch_closed,
+                               cube_cache_watch_cookie(ctx->srv->cache));
     if (cube_cache_watch(ctx->srv->cache, &wr, st, &err) < 0) {
         cube_bytes_t *status = cube_encode_status(&err);
         cube_buf_t b = CUBE_BUF_INIT;
@@ -544,7 +551,8 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
     if (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz") ||
         !strncmp(path, "/healthz/", 9) || !strncmp(path, "/livez/", 7) ||
         !strncmp(path, "/readyz/", 8)) {
-        _cleanup_free_ char *verbose = cube_http_query_get(cube_http_req_query(ctx->req), "verbose");
+        _cleanup_free_ char *verbose =
+            cube_http_query_get(cube_http_req_query(ctx->req), "verbose");
         if (verbose) {
             cube_buf_t b = CUBE_BUF_INIT;
             cube_buf_puts(&b, "[+]ping ok\n[+]log ok\n[+]etcd ok\n");
@@ -575,11 +583,12 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
         cube_buf_t b = CUBE_BUF_INIT;
         cube_buf_append(&b, m->data, m->len);
         cube_bytes_unref(m);
-        cube_buf_printf(&b,
-                        "# HELP cube_apiserver_watch_streams Watch streams open now, all resources.\n"
-                        "# TYPE cube_apiserver_watch_streams gauge\n"
-                        "cube_apiserver_watch_streams %zu\n",
-                        cube_cache_watch_count(ctx->srv->cache));
+        cube_buf_printf(
+            &b,
+            "# HELP cube_apiserver_watch_streams Watch streams open now, all resources.\n"
+            "# TYPE cube_apiserver_watch_streams gauge\n"
+            "cube_apiserver_watch_streams %zu\n",
+            cube_cache_watch_count(ctx->srv->cache));
         respond_typed(ctx, 200, "text/plain; version=0.0.4; charset=utf-8",
                       cube_bytes_from_buf(&b));
         return true;
@@ -719,8 +728,8 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
     cube_err_clear(&err);
 
     if (cube_http_req_body_too_large(req)) {
-        cube_err_set(&err, 413, "RequestEntityTooLarge",
-                     "Request entity too large: limit is %u", MAX_BODY);
+        cube_err_set(&err, 413, "RequestEntityTooLarge", "Request entity too large: limit is %u",
+                     MAX_BODY);
         return cube_reqctx_fail(ctx, &err);
     }
     if (strncmp(path, "/api/", 5) && strcmp(path, "/api") && strncmp(path, "/apis", 5)) {
@@ -746,9 +755,14 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
                      "the server does not allow this method on the requested resource");
         return cube_reqctx_fail(ctx, &err);
     }
-    cube_authz_attrs_t a = {.user = ctx->user, .verb = ctx->verb, .group = ctx->group,
-                            .version = ctx->version, .resource = ctx->plural,
-                            .subresource = ctx->sub, .ns = ctx->ns, .name = ctx->name};
+    cube_authz_attrs_t a = {.user = ctx->user,
+                            .verb = ctx->verb,
+                            .group = ctx->group,
+                            .version = ctx->version,
+                            .resource = ctx->plural,
+                            .subresource = ctx->sub,
+                            .ns = ctx->ns,
+                            .name = ctx->name};
     if (cube_authz_authorize(srv, &a, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
 

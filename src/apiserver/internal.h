@@ -17,14 +17,14 @@
 /* ======================================================================= */
 
 typedef struct cube_pki {
-    char *dir;         /* <data-dir>/pki */
-    char *ca_crt;      /* PEM paths inside dir */
+    char *dir; /* <data-dir>/pki */
+    char *ca_crt; /* PEM paths inside dir */
     char *ca_key;
     char *serving_crt; /* SANs: see cube_pki_ensure */
     char *serving_key;
-    char *admin_crt;   /* CN=admin, O=system:masters */
+    char *admin_crt; /* CN=admin, O=system:masters */
     char *admin_key;
-    char *sa_key;      /* service-account signing key (RSA 2048), for the security issue */
+    char *sa_key; /* service-account signing key (RSA 2048), for the security issue */
     char *sa_pub;
 } cube_pki_t;
 
@@ -95,7 +95,8 @@ typedef struct cube_metrics cube_metrics_t;
 cube_metrics_t *cube_metrics_new(void);
 void cube_metrics_free(cube_metrics_t *m);
 /* apiserver_request_total{verb,group,version,resource,subresource,scope,component,code} and
- * apiserver_request_duration_seconds histogram{verb,group,version,resource,subresource,scope}. Any thread. */
+ * apiserver_request_duration_seconds histogram{verb,group,version,resource,subresource,scope}. Any
+ * thread. */
 void cube_metrics_request(cube_metrics_t *m, const char *verb, const char *group,
                           const char *version, const char *resource, const char *subresource,
                           const char *scope, int code, double seconds);
@@ -106,7 +107,6 @@ void cube_metrics_watchers_add(cube_metrics_t *m, const char *group, const char 
                                const char *resource, int delta);
 /* Renders all metrics in the Prometheus text format (version 0.0.4), with HELP and TYPE lines. */
 cube_bytes_t *cube_metrics_render(cube_metrics_t *m);
-
 
 /* ======================================================================= */
 /* object cache and watch hub (cache.c)                                     */
@@ -119,11 +119,12 @@ cube_bytes_t *cube_metrics_render(cube_metrics_t *m);
 typedef struct cube_obj {
     atomic_int refs;
     char *key;
-    char *ns;   /* "" for cluster-scoped */
+    char *ns; /* "" for cluster-scoped */
     char *name;
-    int64_t rev;        /* mod revision = resourceVersion */
+    int64_t rev; /* mod revision = resourceVersion */
     cube_bytes_t *json; /* the full object, resourceVersion included */
-    cube_bytes_t *meta; /* its metadata object (managedFields left out), for Tables and PartialObjectMetadata */
+    cube_bytes_t *meta; /* its metadata object (managedFields left out), for Tables and
+                           PartialObjectMetadata */
     cube_bytes_t *cells; /* Table cells (JSON array; age columns as Unix times) */
     /* What selectors match on, kept compact as JSON text (parsed only when a
        selector asks): {"l": metadata.labels, "f": field selector attributes}. */
@@ -157,11 +158,11 @@ cube_obj_t *cube_cache_get(cube_cache_t *c, const char *key);
 
 /* A list request: prefix selects the resource (and namespace); start_after for paging. */
 typedef struct cube_cache_list_req {
-    const char *prefix;      /* "/registry/core/pods/" or ".../pods/<ns>/" */
-    const char *start;       /* first key to include (>=), or NULL */
+    const char *prefix; /* "/registry/core/pods/" or ".../pods/<ns>/" */
+    const char *start; /* first key to include (>=), or NULL */
     const cube_selector_t *labels; /* NULL = all */
     const cube_selector_t *fields; /* NULL = all */
-    size_t limit;            /* 0 = no limit */
+    size_t limit; /* 0 = no limit */
 } cube_cache_list_req_t;
 
 /*
@@ -182,15 +183,15 @@ typedef enum { CUBE_FMT_JSON, CUBE_FMT_TABLE, CUBE_FMT_META } cube_fmt_t;
 
 typedef struct cube_watch_req {
     const cube_resource_t *res;
-    const char *prefix;            /* as for lists */
+    const char *prefix; /* as for lists */
     const cube_selector_t *labels; /* borrowed during the call only (copied by re-parsing) */
     const char *label_str;
     const char *field_str;
-    int64_t from_rev;              /* 0: send current objects as ADDED first */
+    int64_t from_rev; /* 0: send current objects as ADDED first */
     bool bookmarks;
-    int timeout_sec;               /* 0 = default (30-60 min) */
+    int timeout_sec; /* 0 = default (30-60 min) */
     cube_fmt_t fmt;
-    bool table_no_headers;         /* Tables after the first event omit columns (kubectl asks so) */
+    bool table_no_headers; /* Tables after the first event omit columns (kubectl asks so) */
 } cube_watch_req_t;
 
 /*
@@ -219,8 +220,8 @@ cube_bytes_t *cube_encode_with_rv(const char *stored, size_t len, int64_t rev);
 /* The Status object for err (kind Status, status Failure, message, reason, details, code). */
 cube_bytes_t *cube_encode_status(const cube_err_t *err);
 /* Appends one Table row {cells, object: PartialObjectMetadata} rendering ages at now. */
-void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r,
-                           time_t now, bool with_object);
+void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r, time_t now,
+                           bool with_object);
 /* Appends the Table's columnDefinitions array (as JSON). */
 void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r, bool wide_only_unused);
 
@@ -238,11 +239,11 @@ typedef struct cube_apiserver {
     cube_pki_t pki;
     char *service_ip;
     char *advertise; /* "ip:port" for discovery's serverAddressByClientCIDRs */
-    cube_bytes_t *disc_core;       /* /api */
-    cube_bytes_t *disc_groups;     /* /apis */
-    cube_bytes_t *disc_agg_core;   /* aggregated /api */
+    cube_bytes_t *disc_core; /* /api */
+    cube_bytes_t *disc_groups; /* /apis */
+    cube_bytes_t *disc_agg_core; /* aggregated /api */
     cube_bytes_t *disc_agg_groups; /* aggregated /apis */
-    json_t *disc_group_docs;       /* group -> APIGroup bytes (json string), gv -> APIResourceList */
+    json_t *disc_group_docs; /* group -> APIGroup bytes (json string), gv -> APIResourceList */
     time_t started;
 } cube_apiserver_t;
 
@@ -252,7 +253,8 @@ typedef struct cube_reqctx {
     cube_http_req_t *req;
     cube_user_t *user;
     uint64_t start_ns;
-    const char *verb; /* Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection */
+    const char *verb; /* Kubernetes verb: get, list, watch, create, update, patch, delete,
+                         deletecollection */
     const cube_resource_t *res;
     char *group, *version, *plural, *ns, *name, *sub;
     char *query_cache;
@@ -261,9 +263,10 @@ typedef struct cube_reqctx {
 
 /* handler.c */
 void cube_apiserver_handle(cube_http_req_t *req, void *userdata);
-void cube_reqctx_respond(cube_reqctx_t *ctx, int code, cube_bytes_t *body); /* JSON body, frees ctx */
-void cube_reqctx_fail(cube_reqctx_t *ctx, const cube_err_t *err);            /* Status body, frees ctx */
-char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name);               /* owned or NULL */
+void cube_reqctx_respond(cube_reqctx_t *ctx, int code,
+                         cube_bytes_t *body); /* JSON body, frees ctx */
+void cube_reqctx_fail(cube_reqctx_t *ctx, const cube_err_t *err); /* Status body, frees ctx */
+char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL */
 /* Storage key of an object / prefix of a collection (ns NULL or "" for all namespaces). */
 char *cube_key(const cube_resource_t *r, const char *ns, const char *name);
 /* "pods" or "deployments.apps", as Kubernetes names a resource in messages. */

@@ -14,19 +14,27 @@ int cube_cmd_apiserver(int argc, char **argv)
     char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL;
     int port = 6443, insecure_port = 0, threads = 0, workers = 0, history = 0, compact = 0;
     const cube_flag_t flags[] = {
-        {"data-dir", CUBE_FLAG_STRING, &data_dir, "Directory for the store, certificates and kubeconfig (default /var/lib/cube)"},
+        {"data-dir", CUBE_FLAG_STRING, &data_dir,
+         "Directory for the store, certificates and kubeconfig (default /var/lib/cube)"},
         {"bind-address", CUBE_FLAG_STRING, &bind, "Address to serve HTTPS on (default 0.0.0.0)"},
         {"secure-port", CUBE_FLAG_INT, &port, "Port to serve HTTPS on (0: any free port)"},
-        {"insecure-bind-address", CUBE_FLAG_STRING, &insecure, "Loopback address for plain HTTP (off unless set)"},
-        {"insecure-port", CUBE_FLAG_INT, &insecure_port, "Port for plain HTTP (needs --insecure-bind-address)"},
-        {"token-auth-file", CUBE_FLAG_STRING, &tokens, "Static bearer token file (token,user,uid,\"group1,group2\")"},
-        {"service-cluster-ip-range", CUBE_FLAG_STRING, &range, "CIDR of Service cluster IPs (default 10.43.0.0/16)"},
-        {"advertise-address", CUBE_FLAG_STRING, &adv, "Address clients reach this server on (kubeconfig, discovery)"},
+        {"insecure-bind-address", CUBE_FLAG_STRING, &insecure,
+         "Loopback address for plain HTTP (off unless set)"},
+        {"insecure-port", CUBE_FLAG_INT, &insecure_port,
+         "Port for plain HTTP (needs --insecure-bind-address)"},
+        {"token-auth-file", CUBE_FLAG_STRING, &tokens,
+         "Static bearer token file (token,user,uid,\"group1,group2\")"},
+        {"service-cluster-ip-range", CUBE_FLAG_STRING, &range,
+         "CIDR of Service cluster IPs (default 10.43.0.0/16)"},
+        {"advertise-address", CUBE_FLAG_STRING, &adv,
+         "Address clients reach this server on (kubeconfig, discovery)"},
         {"write-kubeconfig", CUBE_FLAG_STRING, &kubeconfig, "Also write the admin kubeconfig here"},
         {"threads", CUBE_FLAG_INT, &threads, "HTTP I/O threads (0: one per CPU)"},
         {"workers", CUBE_FLAG_INT, &workers, "Worker threads for writes (0: 64)"},
-        {"watch-cache-events", CUBE_FLAG_INT, &history, "Events kept for watches from a past resourceVersion (0: 100000)"},
-        {"compact-interval", CUBE_FLAG_INT, &compact, "Seconds between store compactions (0: 60, negative: off)"},
+        {"watch-cache-events", CUBE_FLAG_INT, &history,
+         "Events kept for watches from a past resourceVersion (0: 100000)"},
+        {"compact-interval", CUBE_FLAG_INT, &compact,
+         "Seconds between store compactions (0: 60, negative: off)"},
     };
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     int rc = cube_flags_parse("apiserver", flags, CUBE_ARRAY_SIZE(flags), argc, argv,
@@ -42,8 +50,9 @@ int cube_cmd_apiserver(int argc, char **argv)
     if (insecure) {
         struct in_addr a;
         if (inet_pton(AF_INET, insecure, &a) != 1 || (ntohl(a.s_addr) >> 24) != 127) {
-            fprintf(stderr, "cube apiserver: --insecure-bind-address must be a loopback address, "
-                            "got \"%s\"\n",
+            fprintf(stderr,
+                    "cube apiserver: --insecure-bind-address must be a loopback address, "
+                    "got \"%s\"\n",
                     insecure);
             exit_code = 2;
             goto done;

@@ -24,9 +24,9 @@ typedef enum { CUBE_FLAG_STRING, CUBE_FLAG_INT, CUBE_FLAG_BOOL } cube_flag_type_
 
 /* One row of a subcommand's flag table; the same names are the config file's keys. */
 typedef struct cube_flag {
-    const char *name;  /* "data-dir" (no dashes) */
+    const char *name; /* "data-dir" (no dashes) */
     cube_flag_type_t type;
-    void *target;      /* char ** (strdup'd), int *, bool * */
+    void *target; /* char ** (strdup'd), int *, bool * */
     const char *help;
 } cube_flag_t;
 
@@ -38,6 +38,5 @@ typedef struct cube_flag {
  */
 int cube_flags_parse(const char *cmd, const cube_flag_t *flags, size_t n, int argc, char **argv,
                      const char *config_file, cube_err_t *err);
-
 
 #endif

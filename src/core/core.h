@@ -86,7 +86,10 @@ typedef struct cube_err {
     json_t *details;
 } cube_err_t;
 
-#define CUBE_ERR_INIT {0}
+#define CUBE_ERR_INIT                                                                              \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Sets err (if not NULL) and returns -1, so `return cube_err_set(...)` reads. */
 int cube_err_set(cube_err_t *err, int code, const char *reason, const char *fmt, ...)
@@ -111,10 +114,15 @@ void cube_err_move(cube_err_t *dst, cube_err_t *src);
 
 /* ---- logging (klog format) ---------------------------------------------- */
 
-typedef enum { CUBE_LOG_I = 'I', CUBE_LOG_W = 'W', CUBE_LOG_E = 'E', CUBE_LOG_F = 'F' } cube_log_sev_t;
+typedef enum {
+    CUBE_LOG_I = 'I',
+    CUBE_LOG_W = 'W',
+    CUBE_LOG_E = 'E',
+    CUBE_LOG_F = 'F'
+} cube_log_sev_t;
 
 extern int cube_log_verbosity; /* -v N */
-extern bool cube_log_json;      /* --logging-format=json */
+extern bool cube_log_json; /* --logging-format=json */
 
 void cube_log_write(cube_log_sev_t sev, const char *file, int line, const char *fmt, ...)
     _printf_(4, 5);
@@ -137,7 +145,10 @@ typedef struct cube_buf {
     size_t cap;
 } cube_buf_t;
 
-#define CUBE_BUF_INIT {0}
+#define CUBE_BUF_INIT                                                                              \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 void cube_buf_reserve(cube_buf_t *b, size_t extra);
 void cube_buf_append(cube_buf_t *b, const void *data, size_t len);

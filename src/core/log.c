@@ -30,15 +30,16 @@ void cube_log_write(cube_log_sev_t sev, const char *file, int line, const char *
     int n;
     if (cube_log_json) {
         cube_buf_t b = CUBE_BUF_INIT;
-        cube_buf_printf(&b, "{\"ts\":%lld.%06ld,\"caller\":\"%s:%d\",\"v\":%d,\"severity\":\"%c\",\"msg\":",
-                        (long long)ts.tv_sec, ts.tv_nsec / 1000, base, line, 0, (char)sev);
+        cube_buf_printf(
+            &b, "{\"ts\":%lld.%06ld,\"caller\":\"%s:%d\",\"v\":%d,\"severity\":\"%c\",\"msg\":",
+            (long long)ts.tv_sec, ts.tv_nsec / 1000, base, line, 0, (char)sev);
         cube_buf_json_str(&b, msg);
         cube_buf_puts(&b, "}\n");
         n = snprintf(out, sizeof(out), "%s", b.data);
         cube_buf_clear(&b);
     } else {
-        n = snprintf(out, sizeof(out), "%c%02d%02d %02d:%02d:%02d.%06ld %7ld %s:%d] %s\n", (char)sev,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+        n = snprintf(out, sizeof(out), "%c%02d%02d %02d:%02d:%02d.%06ld %7ld %s:%d] %s\n",
+                     (char)sev, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                      ts.tv_nsec / 1000, tid, base, line, msg);
     }
     if (n < 0)

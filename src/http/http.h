@@ -32,14 +32,14 @@ typedef struct cube_http_stream cube_http_stream_t;
 typedef void (*cube_http_handler_fn)(cube_http_req_t *req, void *userdata);
 
 typedef struct cube_http_server_config {
-    const char *address;       /* bind address, e.g. "0.0.0.0" or "127.0.0.1" */
-    int port;                  /* 0 = pick a free port (see cube_http_server_port) */
-    bool tls;                  /* false: plain HTTP (cmd/ only allows that on loopback) */
-    const char *cert_file;     /* PEM serving certificate (chain) */
-    const char *key_file;      /* PEM private key */
+    const char *address; /* bind address, e.g. "0.0.0.0" or "127.0.0.1" */
+    int port; /* 0 = pick a free port (see cube_http_server_port) */
+    bool tls; /* false: plain HTTP (cmd/ only allows that on loopback) */
+    const char *cert_file; /* PEM serving certificate (chain) */
+    const char *key_file; /* PEM private key */
     const char *client_ca_file; /* optional: client certs are requested and verified against it */
-    int threads;               /* I/O threads; 0 = one per CPU */
-    size_t max_body;           /* larger bodies are not read: req_body_too_large() is true */
+    int threads; /* I/O threads; 0 = one per CPU */
+    size_t max_body; /* larger bodies are not read: req_body_too_large() is true */
     size_t max_stream_backlog; /* 0 = 64 MiB */
     cube_http_handler_fn handler;
     void *userdata;
@@ -57,8 +57,8 @@ void cube_http_server_stop(cube_http_server_t *srv);
 /* ---- request accessors: any thread, until the request is answered ------- */
 
 const char *cube_http_req_method(const cube_http_req_t *req); /* "GET" */
-const char *cube_http_req_path(const cube_http_req_t *req);   /* percent-decoded path */
-const char *cube_http_req_query(const cube_http_req_t *req);  /* raw query, "" if none */
+const char *cube_http_req_path(const cube_http_req_t *req); /* percent-decoded path */
+const char *cube_http_req_query(const cube_http_req_t *req); /* raw query, "" if none */
 /* Case-insensitive header lookup; NULL if absent. */
 const char *cube_http_req_header(const cube_http_req_t *req, const char *name);
 const char *cube_http_req_body(const cube_http_req_t *req, size_t *ret_len);

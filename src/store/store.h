@@ -26,10 +26,11 @@
 typedef struct cube_store cube_store_t;
 
 typedef struct cube_store_options {
-    const char *backend;            /* "sqlite" (default) */
-    const char *path;               /* sqlite: database file */
-    int64_t compact_keep_revisions; /* compaction keeps at least this many revisions (default 10000) */
-    int compact_interval_sec;       /* automatic compaction period, 0 = default 60 s, <0 = off */
+    const char *backend; /* "sqlite" (default) */
+    const char *path; /* sqlite: database file */
+    int64_t
+        compact_keep_revisions; /* compaction keeps at least this many revisions (default 10000) */
+    int compact_interval_sec; /* automatic compaction period, 0 = default 60 s, <0 = off */
 } cube_store_options_t;
 
 /* One stored key at one revision. Owned by whoever received it; free with cube_store_kv_free. */
@@ -99,16 +100,17 @@ int cube_store_get(cube_store_t *s, const char *key, cube_store_kv_t **ret_kv, c
  * the revision the range was read at.
  * Errors: Expired (410) if rev is older than the compacted revision.
  */
-int cube_store_range(cube_store_t *s, const char *start, const char *end, int64_t rev,
-                     size_t limit, cube_store_kv_t ***ret_kvs, size_t *ret_n, bool *ret_more,
-                     int64_t *ret_rev, cube_err_t *err);
+int cube_store_range(cube_store_t *s, const char *start, const char *end, int64_t rev, size_t limit,
+                     cube_store_kv_t ***ret_kvs, size_t *ret_n, bool *ret_more, int64_t *ret_rev,
+                     cube_err_t *err);
 
 typedef enum { CUBE_STORE_PUT = 0, CUBE_STORE_DELETE = 1 } cube_store_event_type_t;
 
 /* A change. kv and prev_kv are borrowed for the duration of the callback only. */
 typedef struct cube_store_event {
     cube_store_event_type_t type;
-    const cube_store_kv_t *kv;      /* DELETE: key and mod_revision (the deletion's revision) set, value NULL */
+    const cube_store_kv_t
+        *kv; /* DELETE: key and mod_revision (the deletion's revision) set, value NULL */
     const cube_store_kv_t *prev_kv; /* the value before, or NULL for a create */
 } cube_store_event_t;
 
@@ -123,9 +125,8 @@ typedef struct cube_store_watch cube_store_watch_t;
  * delivered first, in order. Errors: Expired (410) if from_rev is older
  * than the compacted revision.
  */
-int cube_store_watch(cube_store_t *s, const char *prefix, int64_t from_rev,
-                     cube_store_watch_fn fn, void *userdata, cube_store_watch_t **ret,
-                     cube_err_t *err);
+int cube_store_watch(cube_store_t *s, const char *prefix, int64_t from_rev, cube_store_watch_fn fn,
+                     void *userdata, cube_store_watch_t **ret, cube_err_t *err);
 /* Stops a watch; after it returns the callback is not running and will not run. Any thread
  * but the notifier's. Accepts NULL. */
 void cube_store_watch_cancel(cube_store_watch_t *w);

@@ -8,9 +8,10 @@
 
 static void test_store_form_orders_and_drops_rv(void **state)
 {
-    json_auto_t *o = json_loads("{\"data\":{\"a\":\"b\"},\"metadata\":{\"name\":\"x\","
-                                "\"resourceVersion\":\"7\"},\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"}",
-                                0, NULL);
+    json_auto_t *o =
+        json_loads("{\"data\":{\"a\":\"b\"},\"metadata\":{\"name\":\"x\","
+                   "\"resourceVersion\":\"7\"},\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"}",
+                   0, NULL);
     _cleanup_free_ char *s = cube_encode_for_store(o, NULL);
     assert_string_equal(s, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":"
                            "\"x\"},\"data\":{\"a\":\"b\"}}");
