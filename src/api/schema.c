@@ -220,85 +220,7 @@ int cube_field_errors_to_err(const cube_field_errors_t *fe, const cube_resource_
 /* rendering bad values like Go's fmt                                      */
 /* ======================================================================= */
 
-/* Decodes one UTF-8 rune at s; returns its length, 0 when invalid. */
-static size_t utf8_rune(const unsigned char *s, uint32_t *ret)
-{
-    if (s[0] < 0x80) {
-        *ret = s[0];
-        return 1;
-    }
-    size_t n = (s[0] & 0xe0) == 0xc0   ? 2
-               : (s[0] & 0xf0) == 0xe0 ? 3
-               : (s[0] & 0xf8) == 0xf0 ? 4
-                                       : 0;
-    if (!n)
-        return 0;
-    uint32_t r = s[0] & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        r = (r << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) ||
-        (n == 4 && (r < 0x10000 || r > 0x10ffff)) || (r >= 0xd800 && r <= 0xdfff))
-        return 0;
-    *ret = r;
-    return n;
-}
 
-/* Go's strconv.Quote (%q): printable runes kept, the rest escaped. */
-static void go_quote(cube_buf_t *b, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    cube_buf_putc(b, '"');
-    while (*s) {
-        uint32_t r;
-        size_t n = utf8_rune(s, &r);
-        if (!n) {
-            cube_buf_printf(b, "\\x%02x", *s);
-            s++;
-            continue;
-        }
-        if (r == '"' || r == '\\') {
-            cube_buf_putc(b, '\\');
-            cube_buf_putc(b, (char)r);
-        } else if (r >= 0x20 && r < 0x7f) {
-            cube_buf_putc(b, (char)r);
-        } else if (r < 0x20 || r == 0x7f) {
-            switch (r) {
-            case '\a':
-                cube_buf_puts(b, "\\a");
-                break;
-            case '\b':
-                cube_buf_puts(b, "\\b");
-                break;
-            case '\f':
-                cube_buf_puts(b, "\\f");
-                break;
-            case '\n':
-                cube_buf_puts(b, "\\n");
-                break;
-            case '\r':
-                cube_buf_puts(b, "\\r");
-                break;
-            case '\t':
-                cube_buf_puts(b, "\\t");
-                break;
-            case '\v':
-                cube_buf_puts(b, "\\v");
-                break;
-            default:
-                cube_buf_printf(b, "\\x%02x", r);
-            }
-        } else if (r >= 0x80 && r < 0xa0) {
-            cube_buf_printf(b, "\\u%04x", r);
-        } else {
-            cube_buf_append(b, s, n);
-        }
-        s += n;
-    }
-    cube_buf_putc(b, '"');
-}
 
 /* Go's %v of a float64: shortest digits, exponent form below 1e-4 or from 1e6
    (strconv 'g' with the shortest precision). */
@@ -313,12 +235,7 @@ static void go_float(cube_buf_t *b, double v)
         return;
     }
     char tmp[64];
-    int prec = 1;
-    for (; prec < 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
+    int prec = cube_shortest_digits(v);
     snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
     char *e = strchr(tmp, 'e');
     int exp = atoi(e + 1);
@@ -374,9 +291,9 @@ static void go_string_map(cube_buf_t *b, const json_t *m)
     for (i = 0; i < n; i++) {
         if (i)
             cube_buf_puts(b, ", ");
-        go_quote(b, keys[i]);
+        cube_buf_go_quote(b, keys[i]);
         cube_buf_putc(b, ':');
-        go_quote(b, json_string_value(json_object_get(m, keys[i])));
+        cube_buf_go_quote(b, json_string_value(json_object_get(m, keys[i])));
     }
     cube_buf_putc(b, '}');
 }
@@ -390,7 +307,7 @@ static void go_string_slice(cube_buf_t *b, const json_t *a)
     {
         if (i)
             cube_buf_puts(b, ", ");
-        go_quote(b, json_string_value(x));
+        cube_buf_go_quote(b, json_string_value(x));
     }
     cube_buf_putc(b, '}');
 }
@@ -401,7 +318,7 @@ char *cube_schema_render_value(const json_t *v)
     if (!v || json_is_null(v))
         cube_buf_puts(&b, "\"null\"");
     else if (json_is_string(v))
-        go_quote(&b, json_string_value(v));
+        cube_buf_go_quote(&b, json_string_value(v));
     else if (json_is_integer(v))
         cube_buf_printf(&b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     else if (json_is_real(v))
@@ -440,9 +357,9 @@ char *cube_schema_render_selector(const json_t *sel)
                 cube_buf_puts(&b, ", ");
             cube_buf_puts(&b, "v1.LabelSelectorRequirement{Key:");
             const char *k = cube_json_str(x, "key", NULL), *op = cube_json_str(x, "operator", NULL);
-            go_quote(&b, k ? k : "");
+            cube_buf_go_quote(&b, k ? k : "");
             cube_buf_puts(&b, ", Operator:");
-            go_quote(&b, op ? op : "");
+            cube_buf_go_quote(&b, op ? op : "");
             cube_buf_puts(&b, ", Values:");
             json_t *vals = json_object_get(x, "values");
             if (json_is_array(vals) && all_strings(vals))

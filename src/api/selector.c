@@ -176,61 +176,6 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-/* Appends s quoted the way Go's %q does (close enough for messages). */
-static void go_quote(cube_buf_t *b, const char *s)
-{
-    cube_buf_putc(b, '"');
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        switch (c) {
-        case '"':
-            cube_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            cube_buf_puts(b, "\\\\");
-            break;
-        case '\a':
-            cube_buf_puts(b, "\\a");
-            break;
-        case '\b':
-            cube_buf_puts(b, "\\b");
-            break;
-        case '\f':
-            cube_buf_puts(b, "\\f");
-            break;
-        case '\n':
-            cube_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            cube_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            cube_buf_puts(b, "\\t");
-            break;
-        case '\v':
-            cube_buf_puts(b, "\\v");
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                cube_buf_printf(b, "\\x%02x", c);
-            } else if (c >= 0x80) {
-                size_t n = utf8_len(p);
-                if (n == 0) {
-                    cube_buf_printf(b, "\\x%02x", c);
-                } else {
-                    cube_buf_append(b, p, n);
-                    p += n;
-                    continue;
-                }
-            } else {
-                cube_buf_putc(b, (char)c);
-            }
-        }
-        p++;
-    }
-    cube_buf_putc(b, '"');
-}
 
 /* Go's %#v of a []string: []string(nil) or []string{"a", "b"}. */
 static void go_string_slice(cube_buf_t *b, char *const *vals, size_t n)
@@ -243,7 +188,7 @@ static void go_string_slice(cube_buf_t *b, char *const *vals, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i)
             cube_buf_puts(b, ", ");
-        go_quote(b, vals[i]);
+        cube_buf_go_quote(b, vals[i]);
     }
     cube_buf_putc(b, '}');
 }
@@ -325,7 +270,7 @@ static void invalid_str(errlist_t *l, const char *path, const char *value, const
 {
     cube_buf_t b = CUBE_BUF_INIT;
     cube_buf_printf(&b, "%s: Invalid value: ", path);
-    go_quote(&b, value);
+    cube_buf_go_quote(&b, value);
     cube_buf_printf(&b, ": %s", detail);
     errlist_add(l, &b);
 }
@@ -606,7 +551,7 @@ static int parse_requirement(parser_t *p, req_t *r, cube_err_t *err)
     if (msg) {
         cube_buf_t b _cleanup_buf_ = CUBE_BUF_INIT;
         cube_buf_puts(&b, "<nil>: Invalid value: ");
-        go_quote(&b, lit);
+        cube_buf_go_quote(&b, lit);
         cube_buf_printf(&b, ": %s", msg);
         return cube_err_badrequest(err, "%s", b.data);
     }
@@ -773,7 +718,7 @@ int cube_label_selector_from_json(const json_t *js, cube_selector_t **ret, cube_
             r.op = OP_NOT_EXISTS;
         } else {
             cube_buf_t b _cleanup_buf_ = CUBE_BUF_INIT;
-            go_quote(&b, op);
+            cube_buf_go_quote(&b, op);
             return cube_err_badrequest(err, "%s is not a valid label selector operator", b.data);
         }
         if (vals && !json_is_null(vals) && !json_is_array(vals))

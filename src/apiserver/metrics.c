@@ -250,12 +250,7 @@ static void put_float(cube_buf_t *b, double v)
     }
     /* shortest round-tripping digit count, then Go's choice of %e or %f */
     char s[64];
-    int prec = 1;
-    for (; prec < 17; prec++) {
-        snprintf(s, sizeof(s), "%.*e", prec - 1, v);
-        if (strtod(s, NULL) == v)
-            break;
-    }
+    int prec = cube_shortest_digits(v);
     snprintf(s, sizeof(s), "%.*e", prec - 1, v);
     int exp = atoi(strchr(s, 'e') + 1);
     if (exp >= -4 && exp < 21)

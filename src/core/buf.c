@@ -140,3 +140,83 @@ void cube_bytes_unrefp(cube_bytes_t **b)
 {
     cube_bytes_unref(*b);
 }
+
+/* Decodes one UTF-8 rune at s; returns its length, 0 when invalid. */
+static size_t utf8_rune(const unsigned char *s, uint32_t *ret)
+{
+    if (s[0] < 0x80) {
+        *ret = s[0];
+        return 1;
+    }
+    size_t n = (s[0] & 0xe0) == 0xc0   ? 2
+               : (s[0] & 0xf0) == 0xe0 ? 3
+               : (s[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
+    if (!n)
+        return 0;
+    uint32_t r = s[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        r = (r << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) ||
+        (n == 4 && (r < 0x10000 || r > 0x10ffff)) || (r >= 0xd800 && r <= 0xdfff))
+        return 0;
+    *ret = r;
+    return n;
+}
+
+/* Go's strconv.Quote (%q): printable runes kept, the rest escaped. */
+void cube_buf_go_quote(cube_buf_t *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    cube_buf_putc(b, '"');
+    while (*s) {
+        uint32_t r;
+        size_t n = utf8_rune(s, &r);
+        if (!n) {
+            cube_buf_printf(b, "\\x%02x", *s);
+            s++;
+            continue;
+        }
+        if (r == '"' || r == '\\') {
+            cube_buf_putc(b, '\\');
+            cube_buf_putc(b, (char)r);
+        } else if (r >= 0x20 && r < 0x7f) {
+            cube_buf_putc(b, (char)r);
+        } else if (r < 0x20 || r == 0x7f) {
+            switch (r) {
+            case '\a':
+                cube_buf_puts(b, "\\a");
+                break;
+            case '\b':
+                cube_buf_puts(b, "\\b");
+                break;
+            case '\f':
+                cube_buf_puts(b, "\\f");
+                break;
+            case '\n':
+                cube_buf_puts(b, "\\n");
+                break;
+            case '\r':
+                cube_buf_puts(b, "\\r");
+                break;
+            case '\t':
+                cube_buf_puts(b, "\\t");
+                break;
+            case '\v':
+                cube_buf_puts(b, "\\v");
+                break;
+            default:
+                cube_buf_printf(b, "\\x%02x", r);
+            }
+        } else if (r >= 0x80 && r < 0xa0) {
+            cube_buf_printf(b, "\\u%04x", r);
+        } else {
+            cube_buf_append(b, s, n);
+        }
+        s += n;
+    }
+    cube_buf_putc(b, '"');
+}

@@ -155,6 +155,8 @@ void cube_buf_append(cube_buf_t *b, const void *data, size_t len);
 void cube_buf_puts(cube_buf_t *b, const char *s);
 void cube_buf_putc(cube_buf_t *b, char c);
 void cube_buf_printf(cube_buf_t *b, const char *fmt, ...) _printf_(2, 3);
+/* Appends s quoted as Go's strconv.Quote (%q) does, as Kubernetes' messages quote values. */
+void cube_buf_go_quote(cube_buf_t *b, const char *s);
 /* Appends s as a JSON string literal, quotes included. */
 void cube_buf_json_str(cube_buf_t *b, const char *s);
 /* Hands the data out (caller frees); the buffer becomes empty. */
@@ -205,6 +207,12 @@ cube_pool_t *cube_pool_new(int threads, const char *name);
 void cube_pool_submit(cube_pool_t *p, cube_pool_fn fn, void *arg);
 /* Waits for queued jobs to finish, stops the threads, frees. Accepts NULL. */
 void cube_pool_free(cube_pool_t *p);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* The fewest significant digits (1..17) that print v so it reads back exactly; Go's
+ * FormatFloat(v, ..., -1) and Prometheus' float text start from this. v must be finite. */
+int cube_shortest_digits(double v);
 
 /* ---- JSON helpers ------------------------------------------------------- */
 

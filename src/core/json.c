@@ -46,3 +46,15 @@ char *cube_json_dump(const json_t *j, size_t *ret_len)
         *ret_len = strlen(s);
     return s;
 }
+
+int cube_shortest_digits(double v)
+{
+    char tmp[64];
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    return prec;
+}
