@@ -14,7 +14,7 @@
 CC       ?= gcc
 SAN      ?=
 BUILD    ?= build$(if $(SAN),-$(SAN))
-PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl
+PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl yaml-0.1
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wvla \
             $(if $(findstring clang,$(CC)),-Wno-missing-field-initializers,-Wno-format-truncation -Wshadow=local)
 CFLAGS   ?= -O2 -g

@@ -9,7 +9,7 @@ set -euo pipefail
 want=(
     build-essential pkg-config gcc clang clang-format
     libjansson-dev libevent-dev libhttp-parser-dev libsqlite3-dev
-    libcurl4-openssl-dev libssl-dev libcmocka-dev libclang-rt-14-dev
+    libcurl4-openssl-dev libssl-dev libcmocka-dev libclang-rt-14-dev libyaml-dev
     python3-kubernetes python3-pytest python3-yaml
     nginx wrk etcd-server jq curl openssl procps
 )

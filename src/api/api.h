@@ -20,6 +20,7 @@
  *   quantity.c   resource.Quantity
  *   name.c       name and label syntax checks (DNS-1123, qualified names, label values)
  *   protobuf.c   Kubernetes protobuf request bodies decoded into JSON trees
+ *   yaml.c       YAML request bodies decoded into JSON trees (libyaml)
  */
 #ifndef CUBE_API_H
 #define CUBE_API_H
@@ -283,5 +284,12 @@ const char *cube_name_label_value(const char *s);
  * BadRequest (400) for malformed bytes.
  */
 int cube_protobuf_decode(const void *data, size_t len, json_t **ret, cube_err_t *err);
+
+/*
+ * Decodes an `application/yaml` body (its first document) into a JSON object tree,
+ * typing plain scalars as Kubernetes' YAML decoder does. Errors: BadRequest with the
+ * parser's line and problem, or when the document is not a mapping.
+ */
+int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err);
 
 #endif

@@ -91,7 +91,8 @@ static bool has_token(const char *list, const char *tok)
 /* Whether an array value described by m merges (patchStrategy "merge"). */
 static bool list_merges(meta_t m)
 {
-    return m.f && !m.elem && m.f->container == CUBE_SC_ARRAY && has_token(m.f->patch_strategy, "merge");
+    return m.f && !m.elem && m.f->container == CUBE_SC_ARRAY &&
+           has_token(m.f->patch_strategy, "merge");
 }
 
 /* The merge key of an array value described by m, or NULL. */
@@ -519,10 +520,8 @@ static int check_order(const json_t *plist, const json_t *order, const char *key
     }
     if (pi < np) {
         _cleanup_free_ char *a = gofmt(plist), *b = gofmt(order);
-        return cube_err_badrequest(err,
-                                   "The order in patch list:\n%s\n doesn't match " ORDER_PREFIX
-                                   " list:\n%s\n",
-                                   a, b);
+        return cube_err_badrequest(
+            err, "The order in patch list:\n%s\n doesn't match " ORDER_PREFIX " list:\n%s\n", a, b);
     }
     return 0;
 }

@@ -82,14 +82,15 @@ static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
     const char *body = cube_http_req_body(ctx->req, &len);
     if (!body || !len)
         return cube_err_badrequest(err, "the body of the request was empty");
-    if (media_is(cube_http_req_header(ctx->req, "Content-Type"),
-                 "application/vnd.kubernetes.protobuf"))
+    const char *ct = cube_http_req_header(ctx->req, "Content-Type");
+    if (media_is(ct, "application/vnd.kubernetes.protobuf"))
         return cube_protobuf_decode(body, len, ret, err);
+    if (media_is(ct, "application/yaml"))
+        return cube_yaml_decode(body, len, ret, err);
     json_error_t je;
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES & 0, &je);
     if (!j)
-        return cube_err_badrequest(err, "couldn't get version/kind; json parse error: %s",
-                                   je.text);
+        return cube_err_badrequest(err, "couldn't get version/kind; json parse error: %s", je.text);
     if (!json_is_object(j)) {
         json_decref(j);
         return cube_err_badrequest(err, "couldn't get version/kind; json parse error: json: "
@@ -110,11 +111,12 @@ static int check_json_media(cube_reqctx_t *ctx, cube_err_t *err)
 {
     const char *ct = cube_http_req_header(ctx->req, "Content-Type");
     if (!ct || media_is(ct, "application/json") || media_is(ct, "*/*") ||
-        media_is(ct, "application/vnd.kubernetes.protobuf"))
+        media_is(ct, "application/yaml") || media_is(ct, "application/vnd.kubernetes.protobuf"))
         return 0;
     return cube_err_set(err, 415, "UnsupportedMediaType",
                         "the body of the request was in an unknown format - accepted media types "
-                        "include: application/json");
+                        "include: application/json, application/yaml, "
+                        "application/vnd.kubernetes.protobuf");
 }
 
 /* apiVersion and kind of a body must be those of the URL's resource. */
@@ -174,8 +176,8 @@ int cube_read_object(cube_apiserver_t *srv, const cube_resource_t *r, const char
 static void respond_stored(cube_reqctx_t *ctx, int code, const char *stored, size_t len,
                            int64_t rev)
 {
-    cube_reqctx_respond(ctx, code, rev ? cube_encode_with_rv(stored, len, rev)
-                                       : cube_bytes_new(stored, len));
+    cube_reqctx_respond(ctx, code,
+                        rev ? cube_encode_with_rv(stored, len, rev) : cube_bytes_new(stored, len));
 }
 
 static void respond_json(cube_reqctx_t *ctx, int code, const json_t *obj)
@@ -221,11 +223,11 @@ static int validate(const cube_resource_t *r, cube_api_op_t op, json_t *obj, con
  * metadata, defaults, strategy, admission, validation. ret_key, ret_stored:
  * the storage key and bytes (owned).
  */
-static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj,
-                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err);
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, char **ret_key,
+                          char **ret_stored, size_t *ret_len, cube_err_t *err);
 
-static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj,
-                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err)
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, char **ret_key,
+                          char **ret_stored, size_t *ret_len, cube_err_t *err)
 {
     json_t *meta = cube_json_obj(obj, "metadata");
     const char *ns = cube_json_str(meta, "namespace", NULL);
@@ -240,7 +242,8 @@ static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *
     }
     const char *rv = cube_json_str(meta, "resourceVersion", NULL);
     if (rv && *rv)
-        return cube_err_badrequest(err, "resourceVersion should not be set on objects to be created");
+        return cube_err_badrequest(err,
+                                   "resourceVersion should not be set on objects to be created");
     const char *name = cube_json_str(meta, "name", NULL);
     const char *gen = cube_json_str(meta, "generateName", NULL);
     if ((!name || !*name) && gen && *gen) {
@@ -343,8 +346,13 @@ static void keep_server_meta(json_t *obj, const json_t *old)
 {
     json_t *m = cube_json_obj(obj, "metadata");
     json_t *om = json_object_get(old, "metadata");
-    const char *keys[] = {"uid", "creationTimestamp", "deletionTimestamp",
-                          "deletionGracePeriodSeconds", "generation", "namespace", "name"};
+    const char *keys[] = {"uid",
+                          "creationTimestamp",
+                          "deletionTimestamp",
+                          "deletionGracePeriodSeconds",
+                          "generation",
+                          "namespace",
+                          "name"};
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(keys); i++) {
         json_t *v = json_object_get(om, keys[i]);
         if (v)
@@ -370,8 +378,7 @@ static void keep_meta_for_status(json_t *obj, const json_t *old)
     }
 }
 
-typedef json_t *(*mutate_fn)(cube_reqctx_t *ctx, const json_t *current, void *arg,
-                             cube_err_t *err);
+typedef json_t *(*mutate_fn)(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
 
 static int delete_now(cube_reqctx_t *ctx, const cube_resource_t *r, const char *key, int64_t rev,
                       cube_err_t *err);
@@ -498,8 +505,7 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
     return conflict(err, r, ctx->name);
 }
 
-static json_t *mutate_replace(cube_reqctx_t *ctx, const json_t *current, void *arg,
-                              cube_err_t *err)
+static json_t *mutate_replace(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err)
 {
     return json_deep_copy(arg);
 }
@@ -529,8 +535,8 @@ static void do_update(cube_reqctx_t *ctx)
     size_t len = 0;
     int64_t rev = 0;
     bool deleted;
-    int rc = update_object(ctx, ctx->res, op_for_sub(ctx), mutate_replace, obj, &stored, &len,
-                           &rev, &deleted, &err);
+    int rc = update_object(ctx, ctx->res, op_for_sub(ctx), mutate_replace, obj, &stored, &len, &rev,
+                           &deleted, &err);
     finish_update(ctx, rc, stored, len, rev, deleted, &err);
 }
 
@@ -684,10 +690,11 @@ static int parse_delete_opts(cube_reqctx_t *ctx, delete_opts_t *o, cube_err_t *e
     }
     if (dry_run(ctx))
         o->dry = true;
-    if (o->propagation && strcmp(o->propagation, "Orphan") && strcmp(o->propagation, "Background") &&
-        strcmp(o->propagation, "Foreground"))
-        return cube_err_invalid(err, "propagationPolicy: Unsupported value: \"%s\": supported "
-                                     "values: \"Foreground\", \"Background\", \"Orphan\"",
+    if (o->propagation && strcmp(o->propagation, "Orphan") &&
+        strcmp(o->propagation, "Background") && strcmp(o->propagation, "Foreground"))
+        return cube_err_invalid(err,
+                                "propagationPolicy: Unsupported value: \"%s\": supported "
+                                "values: \"Foreground\", \"Background\", \"Orphan\"",
                                 o->propagation);
     return 0;
 }
@@ -768,8 +775,8 @@ static int delete_object(cube_reqctx_t *ctx, const cube_resource_t *r, const cha
             const char *phase = cube_json_str(obj, "status", "phase", NULL);
             json_t *tg = cube_json_path(obj, "spec", "terminationGracePeriodSeconds", NULL);
             grace = o->has_grace ? o->grace : json_is_integer(tg) ? json_integer_value(tg) : 30;
-            if (!node || !*node || (phase && (!strcmp(phase, "Succeeded") ||
-                                              !strcmp(phase, "Failed"))))
+            if (!node || !*node ||
+                (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
                 grace = 0;
             if (grace < 0)
                 grace = 0;
@@ -872,8 +879,8 @@ static void do_deletecollection(cube_reqctx_t *ctx)
         cube_bytes_t *b = NULL;
         int code;
         cube_err_t e _cleanup_err_ = CUBE_ERR_INIT;
-        if (delete_object(ctx, ctx->res, objs[i]->ns[0] ? objs[i]->ns : NULL, objs[i]->name, &o,
-                          &b, &code, &e) < 0 &&
+        if (delete_object(ctx, ctx->res, objs[i]->ns[0] ? objs[i]->ns : NULL, objs[i]->name, &o, &b,
+                          &code, &e) < 0 &&
             e.code != 404) {
             cube_err_move(&err, &e);
             cube_objs_free(objs, n);
@@ -904,8 +911,8 @@ static json_t *scale_of(const json_t *obj, int64_t rev)
     snprintf(rv, sizeof(rv), "%lld", (long long)rev);
     json_t *sm = json_pack("{s:O?, s:O?, s:O?, s:s, s:O?}", "name", json_object_get(meta, "name"),
                            "namespace", json_object_get(meta, "namespace"), "uid",
-                           json_object_get(meta, "uid"), "resourceVersion", rv,
-                           "creationTimestamp", json_object_get(meta, "creationTimestamp"));
+                           json_object_get(meta, "uid"), "resourceVersion", rv, "creationTimestamp",
+                           json_object_get(meta, "creationTimestamp"));
     json_t *rep = cube_json_path(obj, "spec", "replicas", NULL);
     json_t *srep = cube_json_path(obj, "status", "replicas", NULL);
     cube_buf_t sel = CUBE_BUF_INIT;
@@ -934,7 +941,7 @@ static json_t *scale_of(const json_t *obj, int64_t rev)
 }
 
 typedef struct scale_arg {
-    json_t *scale;     /* PUT body, or NULL */
+    json_t *scale; /* PUT body, or NULL */
     patch_arg_t patch; /* PATCH */
 } scale_arg_t;
 
@@ -1040,9 +1047,8 @@ static json_t *mutate_bind(cube_reqctx_t *ctx, const json_t *current, void *arg,
     }
     char ts[32];
     cube_time_rfc3339(time(NULL), ts);
-    json_array_append_new(conds, json_pack("{s:s, s:s, s:n, s:s}", "type", "PodScheduled",
-                                           "status", "True", "lastProbeTime",
-                                           "lastTransitionTime", ts));
+    json_array_append_new(conds, json_pack("{s:s, s:s, s:n, s:s}", "type", "PodScheduled", "status",
+                                           "True", "lastProbeTime", "lastTransitionTime", ts));
     return out;
 }
 
@@ -1119,8 +1125,8 @@ void cube_write_handle(void *arg)
     if (ctx->sub && !strcmp(ctx->sub, "finalize"))
         return do_finalize(ctx);
     if (!strcmp(v, "create")) {
-        if (!strcmp(ctx->res->plural, "pods") && !ctx->res->group[0] && ctx->name &&
-            ctx->sub && !strcmp(ctx->sub, "binding"))
+        if (!strcmp(ctx->res->plural, "pods") && !ctx->res->group[0] && ctx->name && ctx->sub &&
+            !strcmp(ctx->sub, "binding"))
             return do_binding(ctx);
         return do_create(ctx);
     }

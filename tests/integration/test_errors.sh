@@ -221,3 +221,18 @@ test_bad_field_selector_kubectl() {
     assert_fails_with '' kc get pods -n default --field-selector spec.bogus=x
     assert_contains "$OUT" 'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.bogus=x": field label not supported: spec.bogus'
 }
+
+test_yaml_body_create_and_malformed_400() {
+    ns=$(new_ns ym)
+    http_call POST "/api/v1/namespaces/$ns/configmaps" -H 'Content-Type: application/yaml' \
+        --data-binary $'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fromyaml\n  labels: {app: "yes", tier: web}\ndata:\n  num: "1"\n  b: "true"\n'
+    assert_eq 201 "$HTTP_CODE" "YAML create (body: $HTTP_BODY)"
+    out=$(kc get cm fromyaml -n "$ns" -o jsonpath='{.data.num} {.data.b} {.metadata.labels}')
+    assert_eq '1 true {"app":"yes","tier":"web"}' "$out"
+    http_call POST "/api/v1/namespaces/$ns/configmaps" -H 'Content-Type: application/yaml' \
+        --data-binary $'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n'
+    status_is 400 BadRequest
+    http_call POST "/api/v1/namespaces/$ns/configmaps" -H 'Content-Type: application/yaml' \
+        --data-binary $'- just\n- a list\n'
+    status_is 400 BadRequest
+}

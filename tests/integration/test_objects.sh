@@ -376,7 +376,7 @@ test_patch_json_failure_changes_nothing() {
     assert_eq "$before" "$after" "object after failed patches"
 }
 
-pending_patch_strategic_merges_containers_by_name() {
+test_patch_strategic_merges_containers_by_name() {
     ns=$(new_ns ps)
     pod_manifest web | kcreate "$ns" >/dev/null
     out=$(kc patch pod web -n "$ns" -p '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.26"}]}}')

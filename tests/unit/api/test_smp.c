@@ -71,7 +71,7 @@ static void check(const cube_resource_t *r, const char *doc, const char *patch, 
 }
 
 #define POD                                                                                        \
-    "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web','labels':{'app':'web','tier':'fe'},"  \
+    "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web','labels':{'app':'web','tier':'fe'}," \
     "'finalizers':['a.io/x','b.io/y']},"                                                           \
     "'spec':{'containers':["                                                                       \
     "{'name':'nginx','image':'nginx:1.25','ports':[{'containerPort':80,'protocol':'TCP'}],"        \
@@ -82,7 +82,7 @@ static void check(const cube_resource_t *r, const char *doc, const char *patch, 
 
 /* The pod of POD with its spec replaced. */
 #define POD_WITH(spec)                                                                             \
-    "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web','labels':{'app':'web','tier':'fe'},"  \
+    "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web','labels':{'app':'web','tier':'fe'}," \
     "'finalizers':['a.io/x','b.io/y']},'spec':" spec "}"
 
 #define NGINX                                                                                      \
@@ -137,8 +137,9 @@ static void test_ports_merge_by_container_port(void **state)
           0);
     /* args is not a merging list: replaced */
     check(pods(), POD, "{'spec':{'containers':[{'name':'sidecar','args':['true']}]}}",
-          POD_WITH("{'containers':[" NGINX ",{'name':'sidecar','image':'busybox','args':['true']}],"
-                   VOLUMES "," NODESEL "}"),
+          POD_WITH("{'containers':[" NGINX
+                   ",{'name':'sidecar','image':'busybox','args':['true']}]," VOLUMES "," NODESEL
+                   "}"),
           0);
 }
 
@@ -208,8 +209,7 @@ static void test_finalizers_primitive_list(void **state)
           "," SIDECAR "]," VOLUMES "," NODESEL "}}",
           0);
     check(pods(), POD, "{'metadata':{'$deleteFromPrimitiveList/finalizers':'a.io/x'}}", NULL, 400);
-    check(pods(), POD, "{'metadata':{'$deleteFromPrimitiveListfinalizers':['a.io/x']}}", NULL,
-          400);
+    check(pods(), POD, "{'metadata':{'$deleteFromPrimitiveListfinalizers':['a.io/x']}}", NULL, 400);
 }
 
 /* What client-side kubectl apply sends: $setElementOrder with additions and deletions. */
