@@ -4,6 +4,13 @@
  */
 #include "core.h"
 
+/*
+ * A buffer's allocation starts with room for a cube_bytes_t header, so that
+ * cube_bytes_from_buf() hands the bytes over without copying them (a LIST
+ * answer can be tens of MiB).
+ */
+#define HDR offsetof(cube_bytes_t, data)
+
 void cube_buf_reserve(cube_buf_t *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
@@ -12,7 +19,8 @@ void cube_buf_reserve(cube_buf_t *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    b->data = xrealloc(b->data, cap);
+    char *base = xrealloc(b->data ? b->data - HDR : NULL, HDR + cap);
+    b->data = base + HDR;
     b->cap = cap;
 }
 
@@ -90,18 +98,20 @@ char *cube_buf_steal(cube_buf_t *b, size_t *ret_len)
 {
     if (!b->data)
         cube_buf_reserve(b, 0), b->data[0] = 0;
-    char *d = b->data;
+    char *base = b->data - HDR;
+    memmove(base, b->data, b->len + 1);
     if (ret_len)
         *ret_len = b->len;
     memset(b, 0, sizeof(*b));
-    return d;
+    return base;
 }
 
 void cube_buf_clear(cube_buf_t *b)
 {
     if (!b)
         return;
-    free(b->data);
+    if (b->data)
+        free(b->data - HDR);
     memset(b, 0, sizeof(*b));
 }
 
@@ -118,8 +128,12 @@ cube_bytes_t *cube_bytes_new(const void *data, size_t len)
 
 cube_bytes_t *cube_bytes_from_buf(cube_buf_t *b)
 {
-    cube_bytes_t *r = cube_bytes_new(b->data, b->len);
-    cube_buf_clear(b);
+    if (!b->data)
+        return cube_bytes_new("", 0);
+    cube_bytes_t *r = (cube_bytes_t *)(void *)(b->data - HDR);
+    atomic_init(&r->refs, 1);
+    r->len = b->len; /* data is already in place, NUL-terminated */
+    memset(b, 0, sizeof(*b));
     return r;
 }
 

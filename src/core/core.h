@@ -177,7 +177,7 @@ typedef struct cube_bytes {
 } cube_bytes_t;
 
 cube_bytes_t *cube_bytes_new(const void *data, size_t len);
-/* Takes a buffer's contents without copying twice when possible. */
+/* Takes a buffer's contents over without copying them; the buffer becomes empty. */
 cube_bytes_t *cube_bytes_from_buf(cube_buf_t *b);
 cube_bytes_t *cube_bytes_ref(cube_bytes_t *b);
 void cube_bytes_unref(cube_bytes_t *b); /* accepts NULL */
