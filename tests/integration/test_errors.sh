@@ -236,3 +236,18 @@ test_yaml_body_create_and_malformed_400() {
         --data-binary $'- just\n- a list\n'
     status_is 400 BadRequest
 }
+
+test_bad_flags_one_line_and_nonzero_exit() {
+    rc=0
+    out=$("$CUBE" apiserver --bogus 2>&1) || rc=$?
+    assert_eq 2 "$rc" "exit code for an unknown flag"
+    assert_eq 'cube apiserver: unknown flag: --bogus' "$out"
+    rc=0
+    out=$("$CUBE" apiserver --data-dir "$(mktemp -d)" --insecure-bind-address 0.0.0.0 \
+        --insecure-port 1 2>&1) || rc=$?
+    assert_eq 2 "$rc" "exit code for a non-loopback plain HTTP address"
+    assert_match "$out" 'must be a loopback address'
+    rc=0
+    out=$("$CUBE" frobnicate 2>&1) || rc=$?
+    assert_eq 2 "$rc" "exit code for an unknown command"
+}
