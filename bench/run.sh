@@ -65,7 +65,7 @@ CA=
 start_cube() {
     local dir="$BT/$1"
     mkdir -p "$dir"
-    start_bg "$BT/$1.log" "$CUBE" apiserver --data-dir "$dir" --secure-port "$PORT" \
+    start_bg "$BT/$1.log" "$CUBE" apiserver --config /dev/null --data-dir "$dir" --secure-port "$PORT" \
         --bind-address 127.0.0.1 --token-auth-file "$BT/tokens.csv"
     CUBE_PID=$BG_PID
     CA="$dir/pki/ca.crt"

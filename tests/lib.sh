@@ -33,7 +33,7 @@ start_cube() {
     CUBE_DIR=$dir CUBE_PORT=$port CUBE_KUBECONFIG=$dir/admin.kubeconfig
     export CUBE_DIR CUBE_PORT CUBE_KUBECONFIG
     echo "--- start $(date +%T.%N) port $port: $*" >>"$dir/cube.log"
-    "$CUBE" apiserver --data-dir "$dir" --secure-port "$port" \
+    "$CUBE" apiserver --config /dev/null --data-dir "$dir" --secure-port "$port" \
         --bind-address 127.0.0.1 "$@" </dev/null >>"$dir/cube.log" 2>&1 &
     CUBE_PID=$!
     export CUBE_PID

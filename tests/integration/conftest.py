@@ -41,7 +41,7 @@ class Cube:
         self.port = free_port()
         self.kubeconfig = os.path.join(self.dir, "admin.kubeconfig")
         self.log_path = os.path.join(self.dir, "cube.log")
-        self.args = [CUBE, "apiserver", "--data-dir", self.dir, "--secure-port",
+        self.args = [CUBE, "apiserver", "--config", "/dev/null", "--data-dir", self.dir, "--secure-port",
                      str(self.port), "--bind-address", "127.0.0.1", *extra_args]
         self.proc = None
         self.start()
