@@ -593,6 +593,24 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
                       cube_bytes_from_buf(&b));
         return true;
     }
+    if (!strcmp(path, "/openapi/v3") || !strncmp(path, "/openapi/v3/", 12)) {
+        cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+        _cleanup_free_ char *hash = cube_http_query_get(cube_http_req_query(ctx->req), "hash");
+        bool immutable = false;
+        cube_bytes_t *doc = cube_openapi_v3_serve(path, hash, &immutable, &err);
+        if (!doc) {
+            cube_reqctx_fail(ctx, &err);
+            return true;
+        }
+        static const char *const imm[] = {"Cache-Control", "public, immutable", NULL};
+        if (!immutable) {
+            respond_typed(ctx, 200, "application/json", doc);
+            return true;
+        }
+        cube_http_respond(ctx->req, 200, "application/json", imm, doc);
+        reqctx_free(ctx);
+        return true;
+    }
     return false;
 }
 

@@ -305,4 +305,19 @@ int cube_admission_create(cube_apiserver_t *srv, const cube_resource_t *r, json_
 void cube_uuid4(char out[37]);
 void cube_random_suffix(char *out, size_t n); /* n chars from Kubernetes' generateName alphabet */
 
+/* openapi.c: OpenAPI v3 documents from the schema tables and the registry. */
+/* The document of one group-version path ("api/v1", "apis/apps/v1"); NULL if not served. */
+json_t *cube_openapi_v3_doc(const char *gvpath);
+/* The /openapi/v3 index: {"paths": {gvpath: {"serverRelativeURL": ".../gvpath?hash=H"}}}. */
+json_t *cube_openapi_v3_root(void);
+/* The bytes answering GET path (/openapi/v3 or /openapi/v3/<gvpath>); hash is the request's
+   hash parameter or NULL. *immutable is set when hash names the current document. NULL with
+   NotFound set for other paths. */
+cube_bytes_t *cube_openapi_v3_serve(const char *path, const char *hash, bool *immutable,
+                                    cube_err_t *err);
+/* fieldValidation=Strict on a decoded body: 0 if every field is in r's schema tables, else -1
+   with BadRequest "<Kind> in version \"<v>\" cannot be handled as a <Kind>: strict decoding
+   error: unknown field \"spec.containers[0].imagee\", ..." (fields in document order). */
+int cube_openapi_strict_check(const cube_resource_t *r, const json_t *obj, cube_err_t *err);
+
 #endif

@@ -75,6 +75,19 @@ static bool dry_run(cube_reqctx_t *ctx)
 
 static bool media_is(const char *ct, const char *want);
 
+/*
+ * fieldValidation=Strict (what kubectl sends when it validates): unknown fields
+ * are a BadRequest. Checked on create and update bodies; a patch document is
+ * not checked (its directives and partial shape are not objects of the type).
+ */
+static int strict_fields(cube_reqctx_t *ctx, const json_t *obj, cube_err_t *err)
+{
+    _cleanup_free_ char *fv = cube_reqctx_param(ctx, "fieldValidation");
+    if (!fv || strcmp(fv, "Strict"))
+        return 0;
+    return cube_openapi_strict_check(ctx->res, obj, err);
+}
+
 /* The body as a JSON object. Errors: BadRequest, UnsupportedMediaType. */
 static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
 {
@@ -322,7 +335,7 @@ static void do_create(cube_reqctx_t *ctx)
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *obj = NULL;
     if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &obj, &err) < 0 ||
-        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0)
+        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 || strict_fields(ctx, obj, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     _cleanup_free_ char *key = NULL, *stored = NULL;
     size_t len = 0;
@@ -529,7 +542,7 @@ static void do_update(cube_reqctx_t *ctx)
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *obj = NULL;
     if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &obj, &err) < 0 ||
-        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0)
+        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 || strict_fields(ctx, obj, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     char *stored = NULL;
     size_t len = 0;

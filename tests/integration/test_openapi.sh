@@ -1,0 +1,165 @@
+# OpenAPI v3 as kubectl v1.32 uses it: create/apply validate by default (no
+# --validate=false) and `kubectl explain` walks the published schemas.
+# Expected outputs are what kubectl prints against a real API server.
+
+oa_pod() { # NAME [EXTRA-CONTAINER-LINE]
+    cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+  labels:
+    app: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.25
+    ports:
+    - containerPort: 80
+      name: http
+    resources:
+      limits:
+        cpu: 500m
+        memory: 128Mi
+    ${2:-}
+EOF
+}
+
+oa_deploy() { # NAME
+    cat <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $1
+spec:
+  replicas: 2
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        env:
+        - name: A
+          value: b
+EOF
+}
+
+test_openapi_v3_index() {
+    out=$(kc get --raw /openapi/v3)
+    url=$(jq -r '.paths["api/v1"].serverRelativeURL' <<<"$out")
+    assert_match "$url" '^/openapi/v3/api/v1\?hash=[0-9A-F]{128}$' "api/v1 URL"
+    assert_match "$(jq -r '.paths["apis/apps/v1"].serverRelativeURL' <<<"$out")" \
+        '^/openapi/v3/apis/apps/v1\?hash=' "apps/v1 URL"
+    headers=$(cube_curl -D - -o /dev/null "$url")
+    assert_match "$headers" '^[Cc]ache-[Cc]ontrol: public, immutable' "hash-addressed headers"
+    doc=$(kc get --raw /openapi/v3/api/v1)
+    assert_eq '[{"group":"","kind":"Pod","version":"v1"}]' \
+        "$(jq -c '.components.schemas["io.k8s.api.core.v1.Pod"]["x-kubernetes-group-version-kind"]' <<<"$doc")"
+}
+
+test_create_pod_validates_by_default() {
+    ns=$(new_ns oa)
+    assert_ok kc create -n "$ns" -f - <<<"$(oa_pod p1)"
+    assert_eq "pod/p1 created" "$OUT"
+}
+
+test_create_deployment_service_configmap_job() {
+    ns=$(new_ns oa)
+    assert_ok kc create -n "$ns" -f - <<<"$(oa_deploy d1)"
+    assert_eq "deployment.apps/d1 created" "$OUT"
+    assert_ok kc create -n "$ns" -f - <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: s1
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: http
+    protocol: TCP
+EOF
+    assert_eq "service/s1 created" "$OUT"
+    assert_ok kc create -n "$ns" -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c1
+data:
+  k: v
+EOF
+    assert_eq "configmap/c1 created" "$OUT"
+    assert_ok kc create -n "$ns" -f - <<EOF
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: j1
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox
+        command: ["true"]
+EOF
+    assert_eq "job.batch/j1 created" "$OUT"
+}
+
+test_apply_validates_by_default() {
+    ns=$(new_ns oa)
+    assert_ok kc apply -n "$ns" -f - <<<"$(oa_deploy d2)"
+    assert_eq "deployment.apps/d2 created" "$OUT"
+    assert_ok kc apply -n "$ns" -f - <<<"$(oa_deploy d2 | sed 's/replicas: 2/replicas: 3/')"
+    assert_eq "deployment.apps/d2 configured" "$OUT"
+    assert_eq 3 "$(kc get -n "$ns" deploy d2 -o jsonpath='{.spec.replicas}')"
+}
+
+# Needs write.c to call cube_openapi_strict_check when fieldValidation=Strict.
+test_misspelled_field_refused() {
+    ns=$(new_ns oa)
+    assert_fails_with 'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imagee"' \
+        kc create -n "$ns" -f - <<<"$(oa_pod p2 'imagee: x')"
+    assert_ok kc create --validate=false -n "$ns" -f - <<<"$(oa_pod p3 'imagee: x')"
+}
+
+test_explain_pod_containers() {
+    out=$(kc explain pod.spec.containers)
+    assert_match "$out" '^KIND: +Pod$'
+    assert_match "$out" '^VERSION: +v1$'
+    assert_match "$out" '^FIELD: +containers <\[\]Container>$'
+    assert_match "$out" '^  image	<string>'
+    assert_match "$out" '^  name	<string> -required-$'
+    assert_match "$out" '^  ports	<\[\]ContainerPort>$'
+}
+
+test_explain_deployment_strategy() {
+    out=$(kc explain deployment.spec.strategy)
+    assert_match "$out" '^GROUP: +apps$'
+    assert_match "$out" '^KIND: +Deployment$'
+    assert_match "$out" '^FIELD: +strategy <DeploymentStrategy>$'
+    assert_match "$out" '^  rollingUpdate	<RollingUpdateDeployment>$'
+    assert_match "$out" '^  type	<string>$'
+    out=$(kc explain deployment.spec.strategy.rollingUpdate.maxSurge)
+    assert_match "$out" '^FIELD: +maxSurge <IntOrString>$'
+}
+
+test_explain_top_level_kind() {
+    out=$(kc explain configmap)
+    assert_match "$out" '^KIND: +ConfigMap$'
+    assert_match "$out" '^  data	<map\[string\]string>$'
+    assert_match "$out" '^  metadata	<ObjectMeta>$'
+}
