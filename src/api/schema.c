@@ -220,8 +220,6 @@ int cube_field_errors_to_err(const cube_field_errors_t *fe, const cube_resource_
 /* rendering bad values like Go's fmt                                      */
 /* ======================================================================= */
 
-
-
 /* Go's %v of a float64: shortest digits, exponent form below 1e-4 or from 1e6
    (strconv 'g' with the shortest precision). */
 static void go_float(cube_buf_t *b, double v)

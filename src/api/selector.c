@@ -176,7 +176,6 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-
 /* Go's %#v of a []string: []string(nil) or []string{"a", "b"}. */
 static void go_string_slice(cube_buf_t *b, char *const *vals, size_t n)
 {

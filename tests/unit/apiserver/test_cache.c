@@ -72,9 +72,9 @@ static void test_get_follows_store(void **state)
     cube_obj_unref(o);
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     int64_t drev;
-    assert_int_equal(cube_store_delete(f->store, "/registry/core/configmaps/default/a", 0, NULL,
-                                       &drev, &err),
-                     0);
+    assert_int_equal(
+        cube_store_delete(f->store, "/registry/core/configmaps/default/a", 0, NULL, &drev, &err),
+        0);
     assert_int_equal(cube_cache_wait(f->cache, drev, 5000), 0);
     assert_null(cube_cache_get(f->cache, "/registry/core/configmaps/default/a"));
 }
@@ -90,8 +90,8 @@ static void test_list_selectors_and_pages(void **state)
     cube_selector_t *sel = NULL;
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     assert_int_equal(cube_label_selector_parse("app=x", &sel, &err), 0);
-    cube_cache_list_req_t req = {.prefix = "/registry/core/configmaps/ns1/", .labels = sel,
-                                 .limit = 1};
+    cube_cache_list_req_t req = {
+        .prefix = "/registry/core/configmaps/ns1/", .labels = sel, .limit = 1};
     cube_obj_t **objs;
     size_t n, remaining;
     int64_t rev;
