@@ -22,6 +22,7 @@ void cube_buf_reserve(cube_buf_t *b, size_t extra)
     char *base = xrealloc(b->data ? b->data - HDR : NULL, HDR + cap);
     b->data = base + HDR;
     b->cap = cap;
+    b->data[b->len] = 0; /* a fresh buffer is "" too */
 }
 
 void cube_buf_append(cube_buf_t *b, const void *data, size_t len)

@@ -24,6 +24,25 @@ static void test_buf_printf_grows(void **state)
     cube_buf_clear(&b);
 }
 
+/* Regression: an empty file read into a buffer must be "" (was unterminated; seen under ASan). */
+static void test_file_read_empty(void **state)
+{
+    char *data = NULL;
+    size_t len = 1;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    assert_int_equal(cube_file_read("/dev/null", &data, &len, &err), 0);
+    assert_int_equal(len, 0);
+    assert_string_equal(data, "");
+    free(data);
+    cube_buf_t b = CUBE_BUF_INIT;
+    cube_buf_reserve(&b, 100);
+    assert_string_equal(b.data, "");
+    cube_bytes_t *bytes = cube_bytes_from_buf(&b);
+    assert_int_equal(bytes->len, 0);
+    assert_string_equal(bytes->data, "");
+    cube_bytes_unref(bytes);
+}
+
 static void test_time_roundtrip(void **state)
 {
     char s[32];
@@ -72,9 +91,10 @@ static void test_bytes_refcount(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_json_str),   cmocka_unit_test(test_buf_printf_grows),
-        cmocka_unit_test(test_time_roundtrip), cmocka_unit_test(test_time_age),
-        cmocka_unit_test(test_err_prefix),     cmocka_unit_test(test_bytes_refcount),
+        cmocka_unit_test(test_buf_json_str),    cmocka_unit_test(test_buf_printf_grows),
+        cmocka_unit_test(test_time_roundtrip),  cmocka_unit_test(test_time_age),
+        cmocka_unit_test(test_err_prefix),      cmocka_unit_test(test_bytes_refcount),
+        cmocka_unit_test(test_file_read_empty),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
