@@ -93,7 +93,7 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
 {
     sigset_t sigs;
     block_signals(&sigs);
-    cube_apiserver_t srv = {.cfg = cfg, .started = time(NULL)};
+    cube_apiserver_t srv = {.cfg = cfg};
     cube_http_server_t *https = NULL, *http = NULL;
     int rc = -1;
     const char *dir = cfg->data_dir ? cfg->data_dir : "/var/lib/cube";

@@ -279,26 +279,11 @@ static cube_bytes_t *encode_event(watcher_t *w, const char *type, const cube_obj
         cube_buf_append(&b, o->json->data, o->json->len);
         break;
     case CUBE_FMT_META:
-        cube_buf_puts(
-            &b,
-            "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
-        cube_buf_append(&b, o->meta ? o->meta->data : "{}", o->meta ? o->meta->len : 2);
-        cube_buf_putc(&b, '}');
+        cube_encode_partial_meta(&b, o, "v1");
         break;
     case CUBE_FMT_TABLE:
-        cube_buf_printf(&b,
-                        "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":"
-                        "{\"resourceVersion\":\"%lld\"},\"columnDefinitions\":",
-                        (long long)o->rev);
-        if (!w->sent_columns) {
-            cube_encode_table_columns(&b, w->coll->res, false);
-            w->sent_columns = true;
-        } else {
-            cube_buf_puts(&b, "null");
-        }
-        cube_buf_puts(&b, ",\"rows\":[");
-        cube_encode_table_row(&b, o, w->coll->res, time(NULL), true);
-        cube_buf_puts(&b, "]}");
+        cube_encode_table_one(&b, o, w->coll->res, "v1", !w->sent_columns);
+        w->sent_columns = true;
         break;
     }
     cube_buf_puts(&b, "}\n");
@@ -703,12 +688,8 @@ int cube_cache_watch(cube_cache_t *c, const cube_watch_req_t *req, cube_http_str
     w->last_bookmark = time(NULL);
     int timeout = req->timeout_sec > 0 ? req->timeout_sec : 1800 + rand() % 1800;
     w->deadline = time(NULL) + timeout;
-    if (req->label_str && *req->label_str &&
-        cube_label_selector_parse(req->label_str, &w->labels, err) < 0)
-        goto fail;
-    if (req->field_str && *req->field_str &&
-        cube_field_selector_parse(req->field_str, &w->fields, err) < 0)
-        goto fail;
+    w->labels = req->labels;
+    w->fields = req->fields;
 
     pthread_rwlock_wrlock(&c->lock);
     coll_t *co = coll_for_key(c, req->prefix);

@@ -67,7 +67,7 @@ cube_bytes_t *cube_encode_status(const cube_err_t *err)
     return b;
 }
 
-void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r, bool unused)
+void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r)
 {
     size_t n;
     const cube_table_column_t *cols = cube_api_table_columns(r, &n);
@@ -127,11 +127,35 @@ void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resour
         p = sep < end ? sep + 1 : end;
     }
     cube_buf_putc(b, ']');
-    if (with_object && o->meta) {
-        cube_buf_puts(b, ",\"object\":{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta."
-                         "k8s.io/v1\",\"metadata\":");
-        cube_buf_append(b, o->meta->data, o->meta->len);
-        cube_buf_putc(b, '}');
+    if (with_object) {
+        cube_buf_puts(b, ",\"object\":");
+        cube_encode_partial_meta(b, o, "v1");
     }
     cube_buf_putc(b, '}');
+}
+
+void cube_encode_partial_meta(cube_buf_t *b, const cube_obj_t *o, const char *version)
+{
+    cube_buf_printf(b,
+                    "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/%s\","
+                    "\"metadata\":",
+                    version);
+    cube_buf_append(b, o->meta ? o->meta->data : "{}", o->meta ? o->meta->len : 2);
+    cube_buf_putc(b, '}');
+}
+
+void cube_encode_table_one(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r,
+                           const char *version, bool columns)
+{
+    cube_buf_printf(b,
+                    "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":"
+                    "{\"resourceVersion\":\"%lld\"},\"columnDefinitions\":",
+                    version, (long long)o->rev);
+    if (columns)
+        cube_encode_table_columns(b, r);
+    else
+        cube_buf_puts(b, "null");
+    cube_buf_puts(b, ",\"rows\":[");
+    cube_encode_table_row(b, o, r, time(NULL), true);
+    cube_buf_puts(b, "]}");
 }

@@ -249,37 +249,25 @@ static void do_get(cube_reqctx_t *ctx, accept_t acc)
         cube_obj_unref(o);
         return cube_write_handle(ctx); /* scale conversion lives with the writes */
     }
-    cube_buf_t b = CUBE_BUF_INIT;
-    if (acc.fmt == CUBE_FMT_TABLE) {
-        cube_buf_printf(&b,
-                        "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":"
-                        "{\"resourceVersion\":\"%lld\"},\"columnDefinitions\":",
-                        acc.table_version, (long long)o->rev);
-        cube_encode_table_columns(&b, ctx->res, false);
-        cube_buf_puts(&b, ",\"rows\":[");
-        cube_encode_table_row(&b, o, ctx->res, time(NULL), true);
-        cube_buf_puts(&b, "]}");
-    } else if (acc.fmt == CUBE_FMT_META) {
-        cube_buf_printf(
-            &b,
-            "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":",
-            acc.table_version);
-        cube_buf_append(&b, o->meta->data, o->meta->len);
-        cube_buf_putc(&b, '}');
-    } else {
+    if (acc.fmt == CUBE_FMT_JSON) {
         cube_reqctx_respond(ctx, 200, cube_bytes_ref(o->json));
         cube_obj_unref(o);
         return;
     }
+    cube_buf_t b = CUBE_BUF_INIT;
+    if (acc.fmt == CUBE_FMT_TABLE)
+        cube_encode_table_one(&b, o, ctx->res, acc.table_version, true);
+    else
+        cube_encode_partial_meta(&b, o, acc.table_version);
     cube_obj_unref(o);
     cube_reqctx_respond(ctx, 200, cube_bytes_from_buf(&b));
 }
 
-static int parse_selectors(cube_reqctx_t *ctx, cube_selector_t **ret_l, cube_selector_t **ret_f,
-                           cube_err_t *err)
+/* Parses the label and field selector strings (NULL or "" = none), checking the fields are
+   supported for the resource. Outputs are set as they parse; the caller frees them. */
+static int parse_selector_strs(cube_reqctx_t *ctx, const char *ls, const char *fs,
+                               cube_selector_t **ret_l, cube_selector_t **ret_f, cube_err_t *err)
 {
-    _cleanup_free_ char *ls = cube_reqctx_param(ctx, "labelSelector");
-    _cleanup_free_ char *fs = cube_reqctx_param(ctx, "fieldSelector");
     if (ls && *ls && cube_label_selector_parse(ls, ret_l, err) < 0)
         return -1;
     if (fs && *fs) {
@@ -292,6 +280,15 @@ static int parse_selectors(cube_reqctx_t *ctx, cube_selector_t **ret_l, cube_sel
                 return cube_err_badrequest(err, "field label not supported: %s", keys[i]);
     }
     return 0;
+}
+
+/* The request's labelSelector and fieldSelector parameters, parsed. */
+static int parse_selectors(cube_reqctx_t *ctx, cube_selector_t **ret_l, cube_selector_t **ret_f,
+                           cube_err_t *err)
+{
+    _cleanup_free_ char *ls = cube_reqctx_param(ctx, "labelSelector");
+    _cleanup_free_ char *fs = cube_reqctx_param(ctx, "fieldSelector");
+    return parse_selector_strs(ctx, ls, fs, ret_l, ret_f, err);
 }
 
 /*
@@ -444,7 +441,7 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
     time_t now = time(NULL);
     if (acc.fmt == CUBE_FMT_TABLE) {
         cube_buf_puts(&b, ",\"columnDefinitions\":");
-        cube_encode_table_columns(&b, ctx->res, false);
+        cube_encode_table_columns(&b, ctx->res);
         cube_buf_puts(&b, ",\"rows\":[");
         for (size_t i = 0; i < n; i++) {
             if (i)
@@ -456,14 +453,10 @@ static void do_list(cube_reqctx_t *ctx, accept_t acc)
         for (size_t i = 0; i < n; i++) {
             if (i)
                 cube_buf_putc(&b, ',');
-            if (acc.fmt == CUBE_FMT_META) {
-                cube_buf_puts(&b, "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s."
-                                  "io/v1\",\"metadata\":");
-                cube_buf_append(&b, objs[i]->meta->data, objs[i]->meta->len);
-                cube_buf_putc(&b, '}');
-            } else {
+            if (acc.fmt == CUBE_FMT_META)
+                cube_encode_partial_meta(&b, objs[i], "v1");
+            else
                 cube_buf_append(&b, objs[i]->json->data, objs[i]->json->len);
-            }
         }
     }
     cube_buf_puts(&b, "]}");
@@ -489,26 +482,23 @@ static void do_watch(cube_reqctx_t *ctx, accept_t acc)
     _cleanup_free_ char *prefix = NULL;
     _cleanup_free_ char *fs_full = NULL;
     int64_t from = 0;
-    if (parse_selectors(ctx, &lsel, &fsel, &err) < 0)
-        goto fail;
-    cube_selector_free(lsel);
-    cube_selector_free(fsel);
-    lsel = fsel = NULL;
-    if (rv_s && *rv_s && parse_rv(rv_s, &from, &err) < 0)
-        goto fail;
-    if (!rv_s || !*rv_s)
-        cube_cache_sync(ctx->srv->cache, 5000);
     /* A watch of one object by name: a field selector on metadata.name. */
     if (ctx->name) {
         fs_full = fs && *fs ? xasprintf("%s,metadata.name=%s", fs, ctx->name)
                             : xasprintf("metadata.name=%s", ctx->name);
     }
+    if (parse_selector_strs(ctx, ls, fs_full ? fs_full : fs, &lsel, &fsel, &err) < 0)
+        goto fail;
+    if (rv_s && *rv_s && parse_rv(rv_s, &from, &err) < 0)
+        goto fail;
+    if (!rv_s || !*rv_s)
+        cube_cache_sync(ctx->srv->cache, 5000);
     prefix = cube_key(ctx->res, ctx->ns, NULL);
     cube_watch_req_t wr = {
         .res = ctx->res,
         .prefix = prefix,
-        .label_str = ls,
-        .field_str = fs_full ? fs_full : fs,
+        .labels = TAKE_PTR(lsel),
+        .fields = TAKE_PTR(fsel),
         .from_rev = from,
         .bookmarks = param_true(ctx, "allowWatchBookmarks"),
         .timeout_sec = to_s ? atoi(to_s) : 0,

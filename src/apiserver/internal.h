@@ -184,14 +184,12 @@ typedef enum { CUBE_FMT_JSON, CUBE_FMT_TABLE, CUBE_FMT_META } cube_fmt_t;
 typedef struct cube_watch_req {
     const cube_resource_t *res;
     const char *prefix; /* as for lists */
-    const cube_selector_t *labels; /* borrowed during the call only (copied by re-parsing) */
-    const char *label_str;
-    const char *field_str;
+    cube_selector_t *labels; /* NULL = all; taken over by cube_cache_watch (even on failure) */
+    cube_selector_t *fields; /* likewise */
     int64_t from_rev; /* 0: send current objects as ADDED first */
     bool bookmarks;
     int timeout_sec; /* 0 = default (30-60 min) */
-    cube_fmt_t fmt;
-    bool table_no_headers; /* Tables after the first event omit columns (kubectl asks so) */
+    cube_fmt_t fmt; /* Table events carry the column definitions in the first event only */
 } cube_watch_req_t;
 
 /*
@@ -222,8 +220,14 @@ cube_bytes_t *cube_encode_status(const cube_err_t *err);
 /* Appends one Table row {cells, object: PartialObjectMetadata} rendering ages at now. */
 void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r, time_t now,
                            bool with_object);
+/* Appends o as a PartialObjectMetadata of meta.k8s.io/<version>. */
+void cube_encode_partial_meta(cube_buf_t *b, const cube_obj_t *o, const char *version);
+/* Appends a Table (meta.k8s.io/<version>) holding o's row; columnDefinitions only if columns
+   (else null, as watch events after the first). */
+void cube_encode_table_one(cube_buf_t *b, const cube_obj_t *o, const cube_resource_t *r,
+                           const char *version, bool columns);
 /* Appends the Table's columnDefinitions array (as JSON). */
-void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r, bool wide_only_unused);
+void cube_encode_table_columns(cube_buf_t *b, const cube_resource_t *r);
 
 /* ======================================================================= */
 /* the server and one request (apiserver.c, handler.c, write.c, ...)        */
@@ -244,7 +248,6 @@ typedef struct cube_apiserver {
     cube_bytes_t *disc_agg_core; /* aggregated /api */
     cube_bytes_t *disc_agg_groups; /* aggregated /apis */
     json_t *disc_group_docs; /* group -> APIGroup bytes (json string), gv -> APIResourceList */
-    time_t started;
 } cube_apiserver_t;
 
 /* What a request asks for, parsed from its method, path and query. */
@@ -257,8 +260,6 @@ typedef struct cube_reqctx {
                          deletecollection */
     const cube_resource_t *res;
     char *group, *version, *plural, *ns, *name, *sub;
-    char *query_cache;
-    int code; /* the status answered, for metrics */
 } cube_reqctx_t;
 
 /* handler.c */

@@ -201,18 +201,6 @@ static void respond_json(cube_reqctx_t *ctx, int code, const json_t *obj)
     free(s);
 }
 
-static bool spec_changed(const json_t *a, const json_t *b)
-{
-    json_auto_t *x = json_copy((json_t *)a);
-    json_auto_t *y = json_copy((json_t *)b);
-    const char *skip[] = {"metadata", "status", "apiVersion", "kind"};
-    for (size_t i = 0; i < CUBE_ARRAY_SIZE(skip); i++) {
-        json_object_del(x, skip[i]);
-        json_object_del(y, skip[i]);
-    }
-    return !json_equal(x, y);
-}
-
 static int validate(const cube_resource_t *r, cube_api_op_t op, json_t *obj, const json_t *old,
                     cube_err_t *err)
 {
@@ -273,10 +261,6 @@ static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *
     json_object_del(meta, "deletionTimestamp");
     json_object_del(meta, "deletionGracePeriodSeconds");
     json_object_del(meta, "selfLink");
-    if (r->bumps_generation)
-        json_object_set_new(meta, "generation", json_integer(1));
-    else
-        json_object_del(meta, "generation");
 
     cube_api_default(r, obj);
     cube_api_prepare(r, CUBE_OP_CREATE, obj, NULL);
@@ -354,41 +338,34 @@ static void do_create(cube_reqctx_t *ctx)
 
 /* ---- update ------------------------------------------------------------- */
 
-/* Server-owned metadata always comes from the stored object. */
-static void keep_server_meta(json_t *obj, const json_t *old)
+/* Sets obj's metadata.<key> to old's for each key (removing it where old has none). */
+static void meta_from_old(json_t *obj, const json_t *old, const char *const *keys, size_t n)
 {
     json_t *m = cube_json_obj(obj, "metadata");
     json_t *om = json_object_get(old, "metadata");
-    const char *keys[] = {"uid",
-                          "creationTimestamp",
-                          "deletionTimestamp",
-                          "deletionGracePeriodSeconds",
-                          "generation",
-                          "namespace",
-                          "name"};
-    for (size_t i = 0; i < CUBE_ARRAY_SIZE(keys); i++) {
+    for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(om, keys[i]);
         if (v)
             json_object_set(m, keys[i], v);
         else
             json_object_del(m, keys[i]);
     }
-    json_object_del(m, "selfLink");
+}
+
+/* Server-owned metadata the strategy (cube_api_prepare) does not already keep. */
+static void keep_server_meta(json_t *obj, const json_t *old)
+{
+    static const char *const keys[] = {"deletionTimestamp", "deletionGracePeriodSeconds",
+                                       "namespace", "name"};
+    meta_from_old(obj, old, keys, CUBE_ARRAY_SIZE(keys));
+    json_object_del(cube_json_obj(obj, "metadata"), "selfLink");
 }
 
 /* Status updates ignore metadata changes but a few, as ResetObjectMetaForStatus does. */
 static void keep_meta_for_status(json_t *obj, const json_t *old)
 {
-    json_t *m = cube_json_obj(obj, "metadata");
-    json_t *om = json_object_get(old, "metadata");
-    const char *keys[] = {"labels", "annotations", "finalizers", "ownerReferences"};
-    for (size_t i = 0; i < CUBE_ARRAY_SIZE(keys); i++) {
-        json_t *v = json_object_get(om, keys[i]);
-        if (v)
-            json_object_set(m, keys[i], v);
-        else
-            json_object_del(m, keys[i]);
-    }
+    static const char *const keys[] = {"labels", "annotations", "finalizers", "ownerReferences"};
+    meta_from_old(obj, old, keys, CUBE_ARRAY_SIZE(keys));
 }
 
 typedef json_t *(*mutate_fn)(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
@@ -448,10 +425,6 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
         cube_api_prepare(r, op, obj, old);
         if (validate(r, op, obj, old, err) < 0)
             return -1;
-        if (r->bumps_generation && op == CUBE_OP_UPDATE && spec_changed(obj, old)) {
-            json_int_t g = json_integer_value(cube_json_path(old, "metadata", "generation", NULL));
-            json_object_set_new(meta, "generation", json_integer(g + 1));
-        }
         /* An object being deleted goes once its last finalizer is removed. */
         json_t *fins = json_object_get(meta, "finalizers");
         if (json_object_get(meta, "deletionTimestamp") && json_array_size(fins) == 0) {
@@ -734,9 +707,11 @@ static bool returns_object(const cube_resource_t *r)
 
 static cube_bytes_t *success_status(const cube_resource_t *r, const char *name, const char *uid)
 {
-    json_auto_t *st = json_pack("{s:s, s:s, s:{}, s:s, s:{s:s, s:s, s:s, s:s?}}", "kind", "Status",
-                                "apiVersion", "v1", "metadata", "status", "Success", "details",
-                                "name", name, "group", r->group, "kind", r->plural, "uid", uid);
+    json_t *details = cube_status_details(r, name);
+    if (uid)
+        json_object_set_new(details, "uid", json_string(uid));
+    json_auto_t *st = json_pack("{s:s, s:s, s:{}, s:s, s:o}", "kind", "Status", "apiVersion", "v1",
+                                "metadata", "status", "Success", "details", details);
     size_t len;
     char *s = cube_json_dump(st, &len);
     cube_bytes_t *b = cube_bytes_new(s, len);
