@@ -14,11 +14,12 @@
 CC       ?= gcc
 SAN      ?=
 BUILD    ?= build$(if $(SAN),-$(SAN))
-PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl yaml-0.1
+PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl yaml-0.1 \
+            libnghttp2 libprotobuf-c
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wvla \
             $(if $(findstring clang,$(CC)),-Wno-missing-field-initializers,-Wno-format-truncation -Wshadow=local)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -Isrc -pthread -fno-strict-aliasing $(WARN) \
+CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -Isrc -I$(BUILD)/gen -pthread -fno-strict-aliasing $(WARN) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lcmocka -lm -pthread
 LDLIBS_MAIN := $(filter-out -lcmocka,$(LDLIBS))
@@ -36,15 +37,17 @@ endif
 # ONLY="core/*.c store/*.c" restricts the library to some files (to build one
 # module's tests while other modules are being written).
 ONLY     ?= */*.c
-LIB_SRCS  := $(sort $(filter-out src/cmd/main.c,$(wildcard $(addprefix src/,$(ONLY)))))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_SRCS  := $(sort $(filter-out src/cmd/main.c src/pause/%,$(wildcard $(addprefix src/,$(ONLY)))))
+# protobuf-c code generated from proto/*.proto (never committed)
+GEN_OBJS  := $(BUILD)/gen/cri.pb-c.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_OBJS)
 UNIT     ?= */test_*.c
 UNIT_SRCS := $(sort $(wildcard $(addprefix tests/unit/,$(UNIT))))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all check unit integration e2e bench fuzz ci test run deps format format-check clean
-all: $(BUILD)/cube
+all: $(BUILD)/cube $(BUILD)/pause
 
 $(BUILD)/libcube.a: $(LIB_OBJS)
 	@rm -f $@
@@ -52,6 +55,22 @@ $(BUILD)/libcube.a: $(LIB_OBJS)
 
 $(BUILD)/cube: $(BUILD)/src/cmd/main.o $(BUILD)/libcube.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_MAIN)
+
+$(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: proto/%.proto
+	@mkdir -p $(dir $@)
+	protoc-c --c_out=$(BUILD)/gen -Iproto $<
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
+
+.SECONDARY: $(GEN_OBJS:.o=.c)
+# sources may include generated headers: generate them first
+$(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cmd/main.o: | $(GEN_OBJS:.o=.h)
+
+# the sandbox's pause process: static, so its image holds one file
+$(BUILD)/pause: src/pause/pause.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O2 -Wall -Wextra -Werror -static -s -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

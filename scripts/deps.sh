@@ -12,6 +12,8 @@ want=(
     libcurl4-openssl-dev libssl-dev libcmocka-dev libclang-rt-14-dev libyaml-dev
     python3-kubernetes python3-pytest python3-yaml
     nginx wrk etcd-server jq curl openssl procps
+    libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
+    containerd runc containernetworking-plugins busybox-static iproute2 file
 )
 optional=(hey) # installed when Debian has it
 

@@ -21,6 +21,7 @@
  *   name.c       name and label syntax checks (DNS-1123, qualified names, label values)
  *   protobuf.c   Kubernetes protobuf request bodies decoded into JSON trees
  *   yaml.c       YAML request bodies decoded into JSON trees (libyaml)
+ *   managed.c    field sets (FieldsV1), managedFields, server-side apply
  */
 #ifndef CUBE_API_H
 #define CUBE_API_H
@@ -48,6 +49,7 @@ enum {
     CUBE_SUB_SCALE = 1 << 1, /* /scale: autoscaling/v1 Scale */
     CUBE_SUB_BINDING = 1 << 2, /* pods/binding: create */
     CUBE_SUB_FINALIZE = 1 << 3, /* namespaces/finalize: update */
+    CUBE_SUB_TOKEN = 1 << 4, /* serviceaccounts/token: create (TokenRequest) */
 };
 
 typedef struct cube_resource {
@@ -291,5 +293,71 @@ int cube_protobuf_decode(const void *data, size_t len, json_t **ret, cube_err_t 
  * parser's line and problem, or when the document is not a mapping.
  */
 int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err);
+
+/* ======================================================================= */
+/* field ownership: FieldsV1 sets, managedFields, server-side apply         */
+/* (managed.c)                                                             */
+/* ======================================================================= */
+
+/*
+ * A field set is a JSON tree in Kubernetes' FieldsV1 form: keys "f:<field or
+ * map key>", "k:<list-map keys as JSON>", "v:<set element as JSON>",
+ * "i:<index>"; a node belongs to the set when it is an empty object or has a
+ * "." key. Sets come from objects through r's schema (list types from
+ * x-kubernetes-list-type / merge keys; atomic lists and unmodelled subtrees
+ * are leaves). Every function returns a new tree (owned) and leaves its
+ * inputs alone; an empty set is {}.
+ */
+typedef enum {
+    CUBE_FIELDS_MAIN, /* the main resource: status left out for types with /status */
+    CUBE_FIELDS_STATUS, /* the status subresource: status only */
+    CUBE_FIELDS_ALL, /* every field (tests) */
+} cube_fields_scope_t;
+
+/* The fields set in obj, without those the server owns (apiVersion, kind, metadata.name,
+   namespace, uid, resourceVersion, generation, creationTimestamp, selfLink, managedFields). */
+json_t *cube_fields_of(const cube_resource_t *r, const json_t *obj, cube_fields_scope_t scope);
+json_t *cube_fields_union(const json_t *a, const json_t *b);
+json_t *cube_fields_difference(const json_t *a, const json_t *b);
+json_t *cube_fields_intersection(const json_t *a, const json_t *b);
+bool cube_fields_empty(const json_t *s);
+/* True if v is a well-formed FieldsV1 tree. */
+bool cube_fields_valid(const json_t *v);
+/* The set's member paths as Kubernetes prints them (".spec.replicas",
+   ".spec.containers[name=\"c\"].image"), a new array of strings. */
+json_t *cube_fields_paths(const json_t *s);
+/* Fields whose value was added or changed from old to new (old may be NULL). */
+json_t *cube_fields_changed(const cube_resource_t *r, const json_t *old, const json_t *obj,
+                            cube_fields_scope_t scope);
+
+/* Who writes, and how: shared by cube_managed_update and cube_managed_apply. */
+typedef struct cube_managed_req {
+    const cube_resource_t *r;
+    const char *manager; /* fieldManager, or derived from the User-Agent */
+    const char *subresource; /* NULL, "status", "scale", ... */
+    cube_fields_scope_t scope;
+    time_t now;
+} cube_managed_req_t;
+
+/*
+ * managedFields upkeep for a non-apply write (create: old NULL). Takes the
+ * entries from obj when it sets them explicitly (an empty list, or one empty
+ * entry, resets them; status writes always keep old's), else from old; the
+ * fields the write changed move to (manager, Update, subresource), merged
+ * with that entry, and leave every other entry. Sets obj's
+ * metadata.managedFields (removed when no entry is left). Cannot fail.
+ */
+void cube_managed_update(const cube_managed_req_t *q, const json_t *old, json_t *obj);
+
+/*
+ * Server-side apply of config onto live (NULL: the object does not exist).
+ * ret: the merged object (before defaulting) with managedFields set.
+ * Fields the manager applied before and no longer applies are removed unless
+ * another manager owns them. Errors: Conflict (409) listing the fields other
+ * managers own that the apply would change (unless force), with
+ * details.causes; BadRequest when config sets metadata.managedFields.
+ */
+int cube_managed_apply(const cube_managed_req_t *q, const json_t *live, const json_t *config,
+                       bool force, json_t **ret, cube_err_t *err);
 
 #endif

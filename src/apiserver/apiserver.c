@@ -30,8 +30,12 @@ static int first_service_ip(const char *cidr, char **ret, cube_err_t *err)
     return 0;
 }
 
-/* Creates a system object if it is missing (first start). */
-static int ensure_object(cube_apiserver_t *srv, const char *group, const char *version,
+static int sa_token_authn(void *userdata, const char *token, cube_user_t **ret)
+{
+    return cube_sa_token_authenticate(userdata, token, ret);
+}
+
+int cube_apiserver_ensure_object(cube_apiserver_t *srv, const char *group, const char *version,
                          const char *plural, json_t *obj, cube_err_t *err)
 {
     const cube_resource_t *r = cube_api_resource_find(group, version, plural);
@@ -72,9 +76,11 @@ static int bootstrap(cube_apiserver_t *srv, cube_err_t *err)
         json_auto_t *ns = json_pack("{s:s, s:s, s:{s:s, s:{s:s}}}", "apiVersion", "v1", "kind",
                                     "Namespace", "metadata", "name", system_ns[i], "labels",
                                     "kubernetes.io/metadata.name", system_ns[i]);
-        if (ensure_object(srv, "", "v1", "namespaces", ns, err) < 0)
+        if (cube_apiserver_ensure_object(srv, "", "v1", "namespaces", ns, err) < 0)
             return -1;
     }
+    if (cube_rbac_bootstrap(srv, err) < 0)
+        return -1;
     return cube_cache_sync(srv->cache, 5000) < 0
                ? cube_err_internal(err, "cache did not catch up with the store")
                : 0;
@@ -132,10 +138,16 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
         cube_err_prefix(err, "cache");
         goto out;
     }
+    cube_rbac_new(&srv.rbac);
     if (bootstrap(&srv, err) < 0)
+        goto out;
+    if (cube_bootstrap_start(&srv, err) < 0)
         goto out;
     if (cube_authn_new(cfg->token_auth_file, &srv.authn, err) < 0)
         goto out;
+    if (cube_jwt_key_load(srv.pki.sa_key, &srv.sa_key, err) < 0)
+        goto out;
+    cube_authn_set_token_authenticator(srv.authn, sa_token_authn, &srv);
     srv.metrics = cube_metrics_new();
     srv.workers = cube_pool_new(cfg->workers > 0 ? cfg->workers : 64, "write");
     srv.advertise = xasprintf("%s:%d", adv, port);
@@ -158,6 +170,8 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
         goto out;
     }
     port = cube_http_server_port(https);
+    if (cube_bootstrap_serve(&srv, port, err) < 0)
+        goto out;
     url = xasprintf("https://%s:%d", adv, port);
     if (cube_kubeconfig_write(kubeconfig, url, srv.pki.ca_crt, srv.pki.admin_crt, srv.pki.admin_key,
                               err) < 0)
@@ -196,11 +210,14 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
 out:
     cube_http_server_stop(http);
     cube_http_server_stop(https);
+    cube_bootstrap_stop(&srv);
     cube_pool_free(srv.workers);
     cube_cache_free(srv.cache);
     cube_store_close(srv.store);
     cube_discovery_free(&srv);
     cube_authn_free(srv.authn);
+    cube_rbac_free(srv.rbac);
+    cube_jwt_key_free(srv.sa_key);
     cube_metrics_free(srv.metrics);
     cube_pki_clear(&srv.pki);
     free(srv.service_ip);

@@ -16,7 +16,10 @@ typedef struct cube_apiserver_config {
     const char *insecure_address; /* plain HTTP, loopback only; NULL = off */
     int insecure_port;
     const char *token_auth_file; /* static token file, or NULL */
+    const char *service_account_issuer; /* default https://kubernetes.default.svc.cluster.local */
     const char *service_cluster_ip_range; /* default 10.43.0.0/16 */
+    const char *service_node_port_range; /* default 30000-32767 */
+    bool service_account_admission_check; /* refuse pods whose ServiceAccount is missing */
     const char *advertise_address; /* address put in the kubeconfig; default 127.0.0.1 */
     const char *write_kubeconfig; /* extra path to write the admin kubeconfig to, or NULL */
     int threads; /* HTTP I/O threads; 0 = CPUs */

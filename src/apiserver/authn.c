@@ -3,7 +3,8 @@
  * (name, uid, groups) the authorizer can judge. Two authenticators run in
  * Kubernetes' order: a verified x509 client certificate (CN is the user, each
  * O a group), then a bearer token from a static token file in Kubernetes'
- * --token-auth-file format. Anonymous requests are refused.
+ * --token-auth-file format, then a service-account JWT (sa_token.c, through
+ * the token authenticator hook). Anonymous requests are refused.
  *
  * The token file is read once with the CSV rules of Go's encoding/csv (as
  * upstream does): blank lines are skipped, fields may be double-quoted (a
@@ -30,7 +31,15 @@ typedef struct token_entry {
 struct cube_authn {
     token_entry_t *tokens;
     size_t ntokens;
+    cube_token_authenticator_fn token_fn; /* service-account JWTs */
+    void *token_ud;
 };
+
+void cube_authn_set_token_authenticator(cube_authn_t *a, cube_token_authenticator_fn fn, void *ud)
+{
+    a->token_fn = fn;
+    a->token_ud = ud;
+}
 
 static void digest(const char *s, size_t len, unsigned char out[DIGEST_LEN])
 {
@@ -259,7 +268,7 @@ int cube_authn_new(const char *token_file, cube_authn_t **ret, cube_err_t *err)
 
 /* ---- requests ----------------------------------------------------------- */
 
-static cube_user_t *user_new(const char *name, const char *uid, const char *const *groups,
+cube_user_t *cube_user_new(const char *name, const char *uid, const char *const *groups,
                              size_t ngroups)
 {
     static const char authenticated[] = "system:authenticated";
@@ -311,7 +320,7 @@ int cube_authn_request(const cube_authn_t *a, const cube_http_req_t *req, cube_u
     if (cn && *cn) {
         const char *const *orgs = NULL;
         size_t norgs = cube_http_req_peer_orgs(req, &orgs);
-        *ret = user_new(cn, "", orgs, norgs);
+        *ret = cube_user_new(cn, "", orgs, norgs);
         return 0;
     }
 
@@ -330,9 +339,11 @@ int cube_authn_request(const cube_authn_t *a, const cube_http_req_t *req, cube_u
         OPENSSL_cleanse(d, sizeof(d));
         if (found != SIZE_MAX) {
             const token_entry_t *e = &a->tokens[found];
-            *ret = user_new(e->name, e->uid, (const char *const *)e->groups, e->ngroups);
+            *ret = cube_user_new(e->name, e->uid, (const char *const *)e->groups, e->ngroups);
             return 0;
         }
     }
+    if (tok && a->token_fn && a->token_fn(a->token_ud, tok, ret) == 0)
+        return 0;
     return cube_err_set(err, 401, "Unauthorized", "Unauthorized");
 }

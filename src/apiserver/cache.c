@@ -42,6 +42,7 @@ struct coll {
     cube_obj_t **items; /* sorted by key */
     size_t n, cap;
     watcher_t *watchers;
+    int64_t last_rev; /* revision of the latest change in this collection */
 };
 
 typedef enum { EV_ADDED, EV_MODIFIED, EV_DELETED } ev_type_t;
@@ -385,6 +386,7 @@ static bool on_store_event(const cube_store_event_t *sev, void *userdata)
                 ev.obj = cube_obj_ref(ev.prev);
             ev.type = EV_DELETED;
         }
+        co->last_rev = rev;
         if (ev.obj) {
             fan_out(c, &ev);
             hist_push(c, ev);
@@ -584,6 +586,15 @@ int cube_cache_sync(cube_cache_t *c, int timeout_ms)
 }
 
 /* ---- reads -------------------------------------------------------------- */
+
+int64_t cube_cache_coll_revision(cube_cache_t *c, const char *prefix)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    coll_t *co = coll_for_key(c, prefix);
+    int64_t rev = co ? co->last_rev : 0;
+    pthread_rwlock_unlock(&c->lock);
+    return rev;
+}
 
 cube_obj_t *cube_cache_get(cube_cache_t *c, const char *key)
 {

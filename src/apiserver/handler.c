@@ -568,6 +568,14 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
         respond_text(ctx, 200, "application/json", buf);
         return true;
     }
+    if (!strcmp(path, "/.well-known/openid-configuration") || !strcmp(path, "/openid/v1/jwks")) {
+        json_auto_t *doc = path[1] == '.' ? cube_sa_openid_configuration(ctx->srv)
+                                          : cube_jwt_jwks(ctx->srv->sa_key);
+        _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
+        respond_text(ctx, 200, path[1] == '.' ? "application/json" : "application/jwk-set+json",
+                     s);
+        return true;
+    }
     if (!strcmp(path, "/metrics")) {
         cube_bytes_t *m = cube_metrics_render(ctx->srv->metrics);
         cube_buf_t b = CUBE_BUF_INIT;
@@ -583,21 +591,44 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
                       cube_bytes_from_buf(&b));
         return true;
     }
-    if (!strcmp(path, "/openapi/v3") || !strncmp(path, "/openapi/v3/", 12)) {
+    if (!strcmp(path, "/openapi/v2") || !strcmp(path, "/openapi/v3") ||
+        !strncmp(path, "/openapi/v3/", 12)) {
         cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
         _cleanup_free_ char *hash = cube_http_query_get(cube_http_req_query(ctx->req), "hash");
-        bool immutable = false;
-        cube_bytes_t *doc = cube_openapi_v3_serve(path, hash, &immutable, &err);
-        if (!doc) {
+        cube_openapi_answer_t a;
+        if (cube_openapi_serve(path, hash, cube_http_req_header(ctx->req, "Accept"),
+                               cube_http_req_header(ctx->req, "Accept-Encoding"),
+                               cube_http_req_header(ctx->req, "If-None-Match"), &a, &err) < 0) {
             cube_reqctx_fail(ctx, &err);
             return true;
         }
-        static const char *const imm[] = {"Cache-Control", "public, immutable", NULL};
-        if (!immutable) {
-            respond_typed(ctx, 200, "application/json", doc);
+        if (a.location) {
+            const char *moved[] = {"Location", a.location, "Cache-Control", "no-cache, private",
+                                   NULL};
+            cube_http_respond(ctx->req, 301, "text/plain; charset=utf-8", moved, NULL);
+            reqctx_free(ctx);
             return true;
         }
-        cube_http_respond(ctx->req, 200, "application/json", imm, doc);
+        /* Hash-addressed documents never change: cacheable for a year, as Kubernetes says. */
+        char expires[64] = "";
+        if (a.immutable) {
+            time_t t = time(NULL) + 365 * 24 * 3600;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(expires, sizeof(expires), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        }
+        const char *hdrs[] = {"ETag",
+                              a.etag,
+                              "Cache-Control",
+                              a.immutable ? "public, immutable" : "no-cache, private",
+                              "Vary",
+                              "Accept-Encoding",
+                              a.gzip ? "Content-Encoding" : "X-Content-Type-Options",
+                              a.gzip ? "gzip" : "nosniff",
+                              a.immutable ? "Expires" : NULL,
+                              expires,
+                              NULL};
+        cube_http_respond(ctx->req, a.not_modified ? 304 : 200, "application/json", hdrs, a.body);
         reqctx_free(ctx);
         return true;
     }
@@ -663,7 +694,8 @@ static int route(cube_reqctx_t *ctx, const char *path, bool *ret_watch_prefix, c
         bool ok = (!strcmp(ctx->sub, "status") && (s & CUBE_SUB_STATUS)) ||
                   (!strcmp(ctx->sub, "scale") && (s & CUBE_SUB_SCALE)) ||
                   (!strcmp(ctx->sub, "binding") && (s & CUBE_SUB_BINDING)) ||
-                  (!strcmp(ctx->sub, "finalize") && (s & CUBE_SUB_FINALIZE));
+                  (!strcmp(ctx->sub, "finalize") && (s & CUBE_SUB_FINALIZE)) ||
+                  (!strcmp(ctx->sub, "token") && (s & CUBE_SUB_TOKEN));
         if (!ok)
             return cube_err_notfound(err, "the server could not find the requested resource");
     }
@@ -701,7 +733,7 @@ static bool verb_allowed(const cube_reqctx_t *ctx)
                {"update", CUBE_VERB_UPDATE}, {"patch", CUBE_VERB_PATCH},
                {"delete", CUBE_VERB_DELETE}, {"deletecollection", CUBE_VERB_DELETECOLLECTION}};
     if (ctx->sub) {
-        if (!strcmp(ctx->sub, "binding"))
+        if (!strcmp(ctx->sub, "binding") || !strcmp(ctx->sub, "token"))
             return !strcmp(ctx->verb, "create");
         if (!strcmp(ctx->sub, "finalize"))
             return !strcmp(ctx->verb, "update");
@@ -734,6 +766,8 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
     if (cube_authn_request(srv->authn, req, &ctx->user, &err) < 0 && !public)
         return cube_reqctx_fail(ctx, &err);
     cube_err_clear(&err);
+    if (ctx->user && cube_impersonate(srv, req, &ctx->user, &err) < 0)
+        return cube_reqctx_fail(ctx, &err);
 
     if (cube_http_req_body_too_large(req)) {
         cube_err_set(&err, 413, "RequestEntityTooLarge", "Request entity too large: limit is %u",
@@ -788,6 +822,8 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
             return do_list(ctx, acc);
         return do_watch(ctx, acc);
     }
+    if (!strcmp(ctx->verb, "create") && cube_reviews_handles(ctx))
+        return cube_pool_submit(srv->workers, cube_reviews_handle, ctx);
     /* Creates never block (their store write is asynchronous): answer them right here. */
     if (!strcmp(ctx->verb, "create") && !ctx->sub)
         return cube_write_handle(ctx);

@@ -67,6 +67,9 @@ typedef struct cube_user {
 } cube_user_t;
 
 void cube_user_free(cube_user_t *u); /* accepts NULL */
+/* A user with the given groups plus system:authenticated. */
+cube_user_t *cube_user_new(const char *name, const char *uid, const char *const *groups,
+                           size_t ngroups);
 
 typedef struct cube_authn cube_authn_t;
 
@@ -76,6 +79,11 @@ typedef struct cube_authn cube_authn_t;
  */
 int cube_authn_new(const char *token_file, cube_authn_t **ret, cube_err_t *err);
 void cube_authn_free(cube_authn_t *a);
+/* A further bearer-token authenticator tried after the token file: 0 with *ret set when it
+   accepts the token, -1 otherwise. */
+typedef int (*cube_token_authenticator_fn)(void *userdata, const char *token, cube_user_t **ret);
+void cube_authn_set_token_authenticator(cube_authn_t *a, cube_token_authenticator_fn fn,
+                                        void *userdata);
 
 /*
  * Authenticates a request: a verified client certificate (CN = user, O = groups), else
@@ -152,6 +160,10 @@ int64_t cube_cache_oldest(cube_cache_t *c);
 int cube_cache_wait(cube_cache_t *c, int64_t rev, int timeout_ms);
 /* Waits until the cache has seen every committed write (a consistent read). */
 int cube_cache_sync(cube_cache_t *c, int timeout_ms);
+
+/* Revision of the latest change (or initial load: 0) in the collection holding prefix
+   ("/registry/<group>/<plural>/"): lets readers rebuild derived state only on change. */
+int64_t cube_cache_coll_revision(cube_cache_t *c, const char *prefix);
 
 /* The object at key, or NULL. Returned with a reference the caller drops. */
 cube_obj_t *cube_cache_get(cube_cache_t *c, const char *key);
@@ -238,7 +250,10 @@ typedef struct cube_apiserver {
     cube_store_t *store;
     cube_cache_t *cache;
     cube_authn_t *authn;
+    struct cube_rbac *rbac;
+    struct cube_jwt_key *sa_key; /* signs and verifies service-account tokens */
     cube_metrics_t *metrics;
+    struct cube_svc_state *svc; /* bootstrap.c: allocators, the `kubernetes` Service */
     cube_pool_t *workers; /* blocking work: writes wait for group commit here */
     cube_pki_t pki;
     char *service_ip;
@@ -295,16 +310,87 @@ typedef struct cube_authz_attrs {
     const char *group, *version, *resource, *subresource, *ns, *name;
     const char *path; /* non-resource requests */
 } cube_authz_attrs_t;
-/* 0 = allowed; -1 with Forbidden (403) set. */
+/* 0 = allowed; -1 with Forbidden (403) set: system:masters, then RBAC. */
 int cube_authz_authorize(cube_apiserver_t *srv, const cube_authz_attrs_t *a, cube_err_t *err);
+bool cube_user_in_group(const cube_user_t *u, const char *group);
+
+/* rbac.c: the RBAC authorizer over the cached roles and bindings, and the bootstrap policy. */
+typedef struct cube_rbac cube_rbac_t;
+int cube_rbac_new(cube_rbac_t **ret);
+void cube_rbac_free(cube_rbac_t *rb); /* accepts NULL */
+/* Writes the default cluster roles and bindings that are missing (first start). */
+int cube_rbac_bootstrap(cube_apiserver_t *srv, cube_err_t *err);
+/* Whether some binding of a->user grants a (a->user NULL: the system:unauthenticated group). */
+bool cube_rbac_allows(cube_apiserver_t *srv, const cube_authz_attrs_t *a);
+/* Whether one PolicyRule (JSON) covers a. */
+bool cube_rbac_rule_allows(const json_t *rule, const cube_authz_attrs_t *a);
+/* Whether the bootstrap system:node role's rules cover a (the Node authorizer's fallback). */
+bool cube_rbac_node_rules_allow(const cube_authz_attrs_t *a);
+/* node_authz.c: the Node authorizer. 1: allowed; 0 or -1: no opinion (RBAC decides). */
+int cube_node_authorize(cube_apiserver_t *srv, const cube_authz_attrs_t *a);
+/* Every rule granted to u in namespace ns (NULL: cluster-wide bindings only). New array. */
+json_t *cube_rbac_rules_for(cube_apiserver_t *srv, const cube_user_t *u, const char *ns);
 
 /* admission.c: mutating, then validating admission for writes. */
-int cube_admission_create(cube_apiserver_t *srv, const cube_resource_t *r, json_t *obj,
-                          cube_err_t *err);
+/* user: who asks (NodeRestriction, RBAC escalation checks); NULL for the server itself. */
+int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user,
+                          const cube_resource_t *r, json_t *obj, cube_err_t *err);
+/* The update side (write.c's update path, after the strategy, before validation), for updates
+   and status updates (op): Services get what a type change needs from the allocators;
+   PriorityClasses keep one global default; nodes may change only their own objects. */
+int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user,
+                          const cube_resource_t *r, cube_api_op_t op, json_t *obj,
+                          const json_t *old, cube_err_t *err);
 
-/* util: random names and uids */
-void cube_uuid4(char out[37]);
-void cube_random_suffix(char *out, size_t n); /* n chars from Kubernetes' generateName alphabet */
+/* node_restriction.c: the NodeRestriction admission step: a node (system:node:<name>) may
+   write only its own Node and Lease, status of pods bound to it, and mirror pods. */
+int cube_node_restriction(const cube_user_t *user, const cube_resource_t *r, cube_api_op_t op,
+                          const json_t *obj, cube_err_t *err);
+/* rbac.c: RBAC's escalation check on writes of roles and bindings: a user may grant only what
+   they hold, unless allowed to `escalate` (roles) or `bind` (bindings). Errors: Forbidden. */
+int cube_rbac_admit(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,
+                    const json_t *obj, cube_err_t *err);
+
+/* apiserver.c: creates a system object (defaulted, prepared) if it is missing from the cache
+   (first start). obj is modified (uid, creationTimestamp). */
+int cube_apiserver_ensure_object(cube_apiserver_t *srv, const char *group, const char *version,
+                                 const char *plural, json_t *obj, cube_err_t *err);
+
+/* jwt.c: RS256 JSON Web Tokens with the service-account key. */
+typedef struct cube_jwt_key cube_jwt_key_t;
+/* Loads an RSA private key (PEM). Errors: InternalError. */
+int cube_jwt_key_load(const char *pem_path, cube_jwt_key_t **ret, cube_err_t *err);
+void cube_jwt_key_free(cube_jwt_key_t *k); /* accepts NULL */
+const char *cube_jwt_key_id(const cube_jwt_key_t *k);
+/* The JWKS document ({"keys": [...]}) publishing the public key. */
+json_t *cube_jwt_jwks(const cube_jwt_key_t *k);
+/* header.claims.signature, owned; NULL if signing failed. */
+char *cube_jwt_sign(const cube_jwt_key_t *k, const json_t *claims);
+/* 0 with the claims when the signature is valid (RS256 by this key), else -1. */
+int cube_jwt_verify(const cube_jwt_key_t *k, const char *token, json_t **ret_claims);
+/* Whether token has the shape of a JWT (three base64url parts, a JSON header). */
+bool cube_jwt_looks_like(const char *token);
+
+/* sa_token.c: service-account tokens (TokenRequest) and their authentication. */
+const char *cube_sa_issuer(const cube_apiserver_t *srv);
+/* Issues a token for serviceaccount ns/sa_name from a TokenRequest spec; ret_status: the
+   TokenRequest status {token, expirationTimestamp}. Errors: NotFound (service account or bound
+   object), Invalid (expirationSeconds, bound kind), Conflict (bound uid differs). */
+int cube_sa_token_issue(cube_apiserver_t *srv, const char *ns, const char *sa_name,
+                        const json_t *spec, json_t **ret_status, cube_err_t *err);
+/* A cube_token_authenticator_fn (userdata = srv). */
+int cube_sa_token_authenticate(cube_apiserver_t *srv, const char *token, cube_user_t **ret);
+json_t *cube_sa_openid_configuration(cube_apiserver_t *srv);
+
+/* impersonate.c: applies Impersonate-User/-Group/-Uid to *user (replaced) when the user may
+   impersonate each of them. Errors: Forbidden. */
+int cube_impersonate(cube_apiserver_t *srv, const cube_http_req_t *req, cube_user_t **user,
+                     cube_err_t *err);
+
+/* reviews.c: TokenRequest and the access/token/self-subject reviews (nothing stored). */
+bool cube_reviews_handles(const cube_reqctx_t *ctx); /* whether ctx is one of those */
+void cube_reviews_handle(void *ctx); /* cube_pool_fn taking a cube_reqctx_t* */
+
 
 /* openapi.c: OpenAPI v3 documents from the schema tables and the registry. */
 /* The document of one group-version path ("api/v1", "apis/apps/v1"); NULL if not served. */
@@ -316,9 +402,104 @@ json_t *cube_openapi_v3_root(void);
    NotFound set for other paths. */
 cube_bytes_t *cube_openapi_v3_serve(const char *path, const char *hash, bool *immutable,
                                     cube_err_t *err);
+/* The Swagger 2.0 document of every served kind (/openapi/v2). New reference. */
+json_t *cube_openapi_v2_doc(void);
+/* What answers a GET of an OpenAPI document. */
+typedef struct cube_openapi_answer {
+    cube_bytes_t *body; /* owned reference; NULL when not_modified */
+    const char *etag; /* quoted, static lifetime: send as ETag */
+    bool immutable; /* the hash parameter names this document: cache forever */
+    bool not_modified; /* If-None-Match names the ETag: answer 304 */
+    bool gzip; /* body is gzip-compressed: send Content-Encoding: gzip */
+    const char *location; /* outdated hash: answer 301 to this URL (static lifetime), no body */
+} cube_openapi_answer_t;
+/* Answers GET path (/openapi/v2, /openapi/v3, /openapi/v3/<gvpath>) from documents built once
+   (any thread). hash: the request's hash parameter; accept, accept_encoding and if_none_match:
+   its headers (each may be NULL). The body is gzip-compressed when the client accepts it and
+   cube is built with zlib (CUBE_HAVE_ZLIB). Errors: NotFound for other paths, NotAcceptable (406) for /openapi/v2 when
+   accept admits no JSON (kubectl asks for protobuf only, then falls back). */
+int cube_openapi_serve(const char *path, const char *hash, const char *accept,
+                       const char *accept_encoding, const char *if_none_match,
+                       cube_openapi_answer_t *ret, cube_err_t *err);
 /* fieldValidation=Strict on a decoded body: 0 if every field is in r's schema tables, else -1
    with BadRequest "<Kind> in version \"<v>\" cannot be handled as a <Kind>: strict decoding
    error: unknown field \"spec.containers[0].imagee\", ..." (fields in document order). */
 int cube_openapi_strict_check(const cube_resource_t *r, const json_t *obj, cube_err_t *err);
+
+/* ======================================================================= */
+/* Service IP and NodePort allocation (alloc.c)                             */
+/* ======================================================================= */
+
+/*
+ * One range of integers [first, first+size), each handed out at most once: a
+ * value is taken while stored Services hold it (cube_alloc_mark, from the
+ * store's watch) or while a reservation made by an admission holds it (until
+ * the Service shows up, its owner releases it, or hold_ms pass). Dynamic
+ * values come from a random offset of [band, size) first, then [0, band).
+ * Any thread; one mutex per range.
+ */
+typedef struct cube_alloc cube_alloc_t;
+
+cube_alloc_t *cube_alloc_new(uint32_t first, uint32_t size, uint32_t band, int hold_ms);
+void cube_alloc_free(cube_alloc_t *a); /* accepts NULL */
+/* Reserves a free value for owner (a "ns/name" key): 0 with *ret set, -1 if the range is full. */
+int cube_alloc_next(cube_alloc_t *a, const char *owner, uint32_t *ret);
+/* Reserves v for owner: 0; -1 already taken (by a Service, or by another owner's reservation);
+   -2 out of range. The same owner asking again for its own reservation gets 0. */
+int cube_alloc_take(cube_alloc_t *a, uint32_t v, const char *owner);
+/* A stored Service starts (+1) or stops (-1) holding v; +1 ends v's reservation. */
+void cube_alloc_mark(cube_alloc_t *a, uint32_t v, int delta);
+/* Ends owner's reservation of v (a failed request giving back what it took). */
+void cube_alloc_release(cube_alloc_t *a, uint32_t v, const char *owner);
+/* Whether v is taken (in use or reserved). */
+bool cube_alloc_allocated(cube_alloc_t *a, uint32_t v);
+/* How many values are taken. */
+size_t cube_alloc_count(cube_alloc_t *a);
+/* "10.43.0.0/16" -> the usable addresses (network and broadcast left out), host order.
+   BadRequest for anything but an IPv4 CIDR with a /12../30 prefix. */
+int cube_alloc_parse_cidr(const char *cidr, uint32_t *ret_first, uint32_t *ret_size,
+                          cube_err_t *err);
+/* "30000-32767" (or "30000+2767", or one port) -> first, size. BadRequest otherwise. */
+int cube_alloc_parse_ports(const char *range, uint32_t *ret_first, uint32_t *ret_size,
+                           cube_err_t *err);
+
+/* The Service allocators: cluster IPs and node ports, used sets following the store's watch of
+   /registry/core/services/ (the first IP of the range is always taken: the `kubernetes`
+   Service's). */
+typedef struct cube_svc_alloc cube_svc_alloc_t;
+/* Errors: BadRequest for a bad range; the store's errors. hold_ms: reservation lifetime
+   (0 = 30 s). */
+int cube_svc_alloc_new(cube_store_t *store, const char *cidr, const char *port_range, int hold_ms,
+                       cube_svc_alloc_t **ret, cube_err_t *err);
+void cube_svc_alloc_free(cube_svc_alloc_t *s); /* accepts NULL */
+/* The first IP of the range, owned ("10.43.0.1"). */
+char *cube_svc_alloc_first_ip(const cube_svc_alloc_t *s);
+/*
+ * Admission of a Service (old: the stored one on update, NULL on create): sets clusterIP and
+ * clusterIPs (allocated, or the explicit one reserved; "None" kept), nodePorts for NodePort and
+ * LoadBalancer ports, healthCheckNodePort for LoadBalancer with externalTrafficPolicy Local.
+ * Errors: Invalid with Kubernetes' messages ("spec.clusterIPs: Invalid value: []string{...}:
+ * failed to allocate IP x: provided IP is already allocated", "spec.ports[0].nodePort: Invalid
+ * value: 30080: provided port is already allocated", "... is not in the valid range ..."),
+ * InternalError when a range is full. On failure nothing stays reserved.
+ */
+int cube_svc_alloc_admit(cube_svc_alloc_t *s, json_t *svc, const json_t *old, cube_err_t *err);
+
+/* ======================================================================= */
+/* what the server keeps about itself (bootstrap.c)                          */
+/* ======================================================================= */
+
+typedef struct cube_svc_state cube_svc_state_t;
+
+/* Before serving: the Service allocators (following the store from here on) and the built-in
+   PriorityClasses (system-node-critical, system-cluster-critical). Sets srv->svc. */
+int cube_bootstrap_start(cube_apiserver_t *srv, cube_err_t *err);
+/* Once serving on port: writes the `kubernetes` Service, Endpoints and EndpointSlice in
+   `default`, then keeps them (every 10 s) on a thread of its own. */
+int cube_bootstrap_serve(cube_apiserver_t *srv, int port, cube_err_t *err);
+/* Stops the upkeep and frees srv->svc. Accepts a server that never started it. */
+void cube_bootstrap_stop(cube_apiserver_t *srv);
+/* The Service allocators (NULL before cube_bootstrap_start). */
+cube_svc_alloc_t *cube_bootstrap_svc_alloc(cube_apiserver_t *srv);
 
 #endif

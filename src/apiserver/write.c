@@ -18,29 +18,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-void cube_uuid4(char out[37])
-{
-    unsigned char b[16];
-    if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-        abort();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
-}
-
-void cube_random_suffix(char *out, size_t n)
-{
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    unsigned char r[64];
-    if (n > sizeof(r) || getrandom(r, n, 0) != (ssize_t)n)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        out[i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
-    out[n] = 0;
-}
-
 static void now_rfc3339(char *out)
 {
     cube_time_rfc3339(time(NULL), out);
@@ -75,6 +52,11 @@ static bool dry_run(cube_reqctx_t *ctx)
 
 static bool media_is(const char *ct, const char *want);
 
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /*
  * fieldValidation=Strict (what kubectl sends when it validates): unknown fields
  * are a BadRequest. Checked on create and update bodies; a patch document is
@@ -86,6 +68,112 @@ static int strict_fields(cube_reqctx_t *ctx, const json_t *obj, cube_err_t *err)
     if (!fv || strcmp(fv, "Strict"))
         return 0;
     return cube_openapi_strict_check(ctx->res, obj, err);
+}
+
+/*
+ * The manager a write is recorded under: ?fieldManager=, else the first
+ * segment of the User-Agent ("kubectl-edit/v1.32.0 (linux/amd64) ..." ->
+ * "kubectl-edit"), as Kubernetes derives it. out >= 129 bytes.
+ */
+static void manager_name(cube_reqctx_t *ctx, char *out, size_t outlen)
+{
+    _cleanup_free_ char *fm = cube_reqctx_param(ctx, "fieldManager");
+    const char *ua = cube_http_req_header(ctx->req, "User-Agent");
+    const char *src = fm ? fm : ua ? ua : "";
+    size_t n = fm ? strlen(src) : strcspn(src, "/");
+    if (n > 128)
+        n = 128;
+    if (n >= outlen)
+        n = outlen - 1;
+    memcpy(out, src, n);
+    out[n] = 0;
+}
+
+/* What cube_managed_update/apply need to know about this request. manager: >= 129 bytes. */
+static cube_managed_req_t managed_req(cube_reqctx_t *ctx, cube_api_op_t op, char *manager)
+{
+    manager_name(ctx, manager, 129);
+    return (cube_managed_req_t){
+        ctx->res, manager, ctx->sub,
+        op == CUBE_OP_UPDATE_STATUS && ctx->sub && !strcmp(ctx->sub, "status") ? CUBE_FIELDS_STATUS
+                                                                               : CUBE_FIELDS_MAIN,
+        time(NULL)};
+}
+
+/* Renders a JSON value as Go's %+v renders the map[string]interface{} it decodes into. */
+static void go_value(cube_buf_t *b, const json_t *v)
+{
+    if (json_is_object(v)) {
+        size_t n = json_object_size(v), i = 0;
+        const char **keys = xcalloc(n + 1, sizeof(*keys));
+        const char *k;
+        json_t *c;
+        json_object_foreach((json_t *)v, k, c) keys[i++] = k;
+        qsort(keys, n, sizeof(*keys), cmp_cstr);
+        cube_buf_puts(b, "map[");
+        for (i = 0; i < n; i++) {
+            cube_buf_printf(b, "%s%s:", i ? " " : "", keys[i]);
+            go_value(b, json_object_get(v, keys[i]));
+        }
+        cube_buf_putc(b, ']');
+        free(keys);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        cube_buf_putc(b, '[');
+        json_array_foreach(v, i, c)
+        {
+            if (i)
+                cube_buf_putc(b, ' ');
+            go_value(b, c);
+        }
+        cube_buf_putc(b, ']');
+    } else if (json_is_string(v)) {
+        cube_buf_puts(b, json_string_value(v));
+    } else if (json_is_null(v)) {
+        cube_buf_puts(b, "<nil>");
+    } else if (json_is_integer(v)) {
+        cube_buf_printf(b, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        cube_buf_printf(b, "%.*g", cube_shortest_digits(json_real_value(v)), json_real_value(v));
+    } else {
+        cube_buf_puts(b, json_is_true(v) ? "true" : "false");
+    }
+}
+
+/*
+ * fieldValidation=Strict on a patched object: unknown fields are refused as
+ * Kubernetes' patch handler refuses them, an Invalid error on the field
+ * "patch" whose value is the patch (strategic) or the patched object (JSON and
+ * merge patches).
+ */
+static int strict_patched(cube_reqctx_t *ctx, const json_t *shown, bool go_map, const json_t *obj,
+                          cube_err_t *err)
+{
+    _cleanup_free_ char *fv = cube_reqctx_param(ctx, "fieldValidation");
+    if (!fv || strcmp(fv, "Strict"))
+        return 0;
+    cube_err_t serr _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_openapi_strict_check(ctx->res, obj, &serr) == 0)
+        return 0;
+    const char *why = strstr(serr.msg, "strict decoding error: ");
+    cube_buf_t v = CUBE_BUF_INIT;
+    if (go_map) {
+        go_value(&v, shown);
+    } else {
+        _cleanup_free_ char *s = cube_json_dump(shown, NULL);
+        cube_buf_puts(&v, s);
+    }
+    cube_buf_t m = CUBE_BUF_INIT;
+    cube_buf_puts(&m, "Invalid value: ");
+    cube_buf_go_quote(&m, v.data);
+    cube_buf_printf(&m, ": %s", why ? why : serr.msg);
+    cube_err_invalid(err, " \"\" is invalid: patch: %s", m.data);
+    err->details = json_pack("{s:[{s:s, s:s, s:s}]}", "causes", "reason", "FieldValueInvalid",
+                             "message", m.data, "field", "patch");
+    cube_buf_clear(&v);
+    cube_buf_clear(&m);
+    return -1;
 }
 
 /* The body as a JSON object. Errors: BadRequest, UnsupportedMediaType. */
@@ -224,11 +312,11 @@ static int validate(const cube_resource_t *r, cube_api_op_t op, json_t *obj, con
  * metadata, defaults, strategy, admission, validation. ret_key, ret_stored:
  * the storage key and bytes (owned).
  */
-static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, char **ret_key,
-                          char **ret_stored, size_t *ret_len, cube_err_t *err);
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, bool track,
+                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err);
 
-static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, char **ret_key,
-                          char **ret_stored, size_t *ret_len, cube_err_t *err)
+static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, bool track,
+                          char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err)
 {
     json_t *meta = cube_json_obj(obj, "metadata");
     const char *ns = cube_json_str(meta, "namespace", NULL);
@@ -264,10 +352,15 @@ static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *
 
     cube_api_default(r, obj);
     cube_api_prepare(r, CUBE_OP_CREATE, obj, NULL);
-    if (cube_admission_create(ctx->srv, r, obj, err) < 0)
+    if (cube_admission_create(ctx->srv, ctx->user, r, obj, err) < 0)
         return -1;
     if (validate(r, CUBE_OP_CREATE, obj, NULL, err) < 0)
         return -1;
+    if (track) { /* an apply that creates has recorded its own fields */
+        char manager[129];
+        cube_managed_req_t q = managed_req(ctx, CUBE_OP_CREATE, manager);
+        cube_managed_update(&q, NULL, obj);
+    }
     name = cube_json_str(meta, "name", NULL);
     ns = cube_json_str(meta, "namespace", NULL);
     _cleanup_free_ char *key = cube_key(r, ns, name);
@@ -323,7 +416,7 @@ static void do_create(cube_reqctx_t *ctx)
         return cube_reqctx_fail(ctx, &err);
     _cleanup_free_ char *key = NULL, *stored = NULL;
     size_t len = 0;
-    if (create_prepare(ctx, ctx->res, obj, &key, &stored, &len, &err) < 0)
+    if (create_prepare(ctx, ctx->res, obj, true, &key, &stored, &len, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     if (dry_run(ctx))
         return respond_stored(ctx, 201, stored, len, 0);
@@ -370,8 +463,26 @@ static void keep_meta_for_status(json_t *obj, const json_t *old)
 
 typedef json_t *(*mutate_fn)(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
 
+static json_t *mutate_apply(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
+
 static int delete_now(cube_reqctx_t *ctx, const cube_resource_t *r, const char *key, int64_t rev,
                       cube_err_t *err);
+
+/* Whether obj and old differ only in key order or resourceVersion (then nothing is written). */
+static bool same_but_order(json_t *obj, json_t *old)
+{
+    json_t *m = json_object_get(obj, "metadata"), *om = json_object_get(old, "metadata");
+    json_t *rv = json_incref(json_object_get(m, "resourceVersion"));
+    json_t *orv = json_incref(json_object_get(om, "resourceVersion"));
+    json_object_del(m, "resourceVersion");
+    json_object_del(om, "resourceVersion");
+    bool same = json_equal(obj, old);
+    if (rv)
+        json_object_set_new(m, "resourceVersion", rv);
+    if (orv)
+        json_object_set_new(om, "resourceVersion", orv);
+    return same;
+}
 
 /*
  * The read-modify-write loop shared by PUT, PATCH and the subresources:
@@ -423,8 +534,15 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
             keep_meta_for_status(obj, old);
         cube_api_default(r, obj);
         cube_api_prepare(r, op, obj, old);
+        if (cube_admission_update(ctx->srv, ctx->user, r, op, obj, old, err) < 0)
+            return -1;
         if (validate(r, op, obj, old, err) < 0)
             return -1;
+        if (mutate != mutate_apply) { /* an apply records its fields itself */
+            char manager[129];
+            cube_managed_req_t q = managed_req(ctx, op, manager);
+            cube_managed_update(&q, old, obj);
+        }
         /* An object being deleted goes once its last finalizer is removed. */
         json_t *fins = json_object_get(meta, "finalizers");
         if (json_object_get(meta, "deletionTimestamp") && json_array_size(fins) == 0) {
@@ -454,16 +572,17 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
         _cleanup_free_ char *stored = cube_encode_for_store(obj, &len);
         size_t olen;
         _cleanup_free_ char *ostored = cube_encode_for_store(old, &olen);
-        if (len == olen && !memcmp(stored, ostored, len)) { /* nothing changed: no write */
+        if ((len == olen && !memcmp(stored, ostored, len)) ||
+            same_but_order(obj, old)) { /* nothing changed: no write */
             *ret_stored = TAKE_PTR(stored);
             *ret_len = len;
             *ret_rev = cur_rev;
             return 0;
         }
-        if (dry_run(ctx)) {
+        if (dry_run(ctx)) { /* answered with the resourceVersion it would replace */
             *ret_stored = TAKE_PTR(stored);
             *ret_len = len;
-            *ret_rev = 0;
+            *ret_rev = cur_rev;
             return 0;
         }
         int64_t rev;
@@ -528,11 +647,12 @@ static void do_update(cube_reqctx_t *ctx)
 
 /* ---- patch -------------------------------------------------------------- */
 
-typedef enum { PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC } patch_type_t;
+typedef enum { PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC, PATCH_APPLY } patch_type_t;
 
 typedef struct patch_arg {
     patch_type_t type;
     json_t *patch;
+    bool force; /* apply: take fields other managers own */
 } patch_arg_t;
 
 static json_t *mutate_patch(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err)
@@ -548,11 +668,108 @@ static json_t *mutate_patch(cube_reqctx_t *ctx, const json_t *current, void *arg
     } else {
         out = cube_merge_patch_apply(current, pa->patch);
     }
-    if (check_gvk(ctx->res, out, NULL, NULL, err) < 0) {
+    if (check_gvk(ctx->res, out, NULL, NULL, err) < 0 ||
+        strict_patched(ctx, pa->type == PATCH_STRATEGIC ? pa->patch : out,
+                       pa->type == PATCH_STRATEGIC, out, err) < 0) {
         json_decref(out);
         return NULL;
     }
     return out;
+}
+
+/*
+ * The applied configuration against the URL: apiVersion and kind required and
+ * matching, fields known to the schema (structured-merge-diff refuses others
+ * whatever fieldValidation says), the name taken from the URL when absent.
+ */
+static int check_apply_config(cube_reqctx_t *ctx, json_t *cfg, cube_err_t *err)
+{
+    const cube_resource_t *r = ctx->res;
+    const char *av = cube_json_str(cfg, "apiVersion", NULL);
+    const char *kind = cube_json_str(cfg, "kind", NULL);
+    char gv[128];
+    cube_api_group_version(r, gv, sizeof(gv));
+    if (!kind || !*kind) {
+        _cleanup_free_ char *s = cube_json_dump(cfg, NULL);
+        return cube_err_badrequest(err, "error decoding patch: Object 'Kind' is missing in '%s'",
+                                   s);
+    }
+    if (!av || strcmp(av, gv))
+        return cube_err_badrequest(err,
+                                   "Incorrect version specified in apply patch. Specified patch "
+                                   "version: %s, expected: %s",
+                                   av ? av : "", gv);
+    if (strcmp(kind, r->kind))
+        return cube_err_badrequest(err,
+                                   "the kind in the data (%s) does not match the expected kind "
+                                   "(%s)",
+                                   kind, r->kind);
+    cube_err_t serr _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_openapi_strict_check(r, cfg, &serr) < 0) {
+        const char *u = strstr(serr.msg, "unknown field \"");
+        cube_buf_t path = CUBE_BUF_INIT;
+        if (u) {
+            u += strlen("unknown field \"");
+            cube_buf_putc(&path, '.');
+            cube_buf_append(&path, u, strcspn(u, "\""));
+        }
+        cube_err_badrequest(err,
+                            "failed to create typed patch object (%s, Kind=%s): %s: field not "
+                            "declared in schema",
+                            gv, r->kind, path.data ? path.data : "");
+        cube_buf_clear(&path);
+        return -1;
+    }
+    json_t *meta = cube_json_obj(cfg, "metadata");
+    if (!cube_json_str(meta, "name", NULL) && ctx->name)
+        json_object_set_new(meta, "name", json_string(ctx->name));
+    return 0;
+}
+
+static json_t *mutate_apply(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err)
+{
+    patch_arg_t *pa = arg;
+    char manager[129];
+    cube_managed_req_t q = managed_req(ctx, op_for_sub(ctx), manager);
+    json_t *out = NULL;
+    if (cube_managed_apply(&q, current, pa->patch, pa->force, &out, err) < 0)
+        return NULL;
+    /* the live resourceVersion is no precondition; one in the configuration is */
+    const char *rv = cube_json_str(pa->patch, "metadata", "resourceVersion", NULL);
+    json_t *meta = cube_json_obj(out, "metadata");
+    if (rv)
+        json_object_set_new(meta, "resourceVersion", json_string(rv));
+    else
+        json_object_del(meta, "resourceVersion");
+    return out;
+}
+
+/* PatchOptions checks (422 as ValidatePatchOptions answers them). */
+static int check_patch_options(cube_reqctx_t *ctx, const patch_arg_t *pa, cube_err_t *err)
+{
+    _cleanup_free_ char *fm = cube_reqctx_param(ctx, "fieldManager");
+    _cleanup_free_ char *force = cube_reqctx_param(ctx, "force");
+    const char *field = NULL, *type = NULL, *msg = NULL;
+    if (pa->type != PATCH_APPLY && force) {
+        field = "force";
+        type = "FieldValueForbidden";
+        msg = "Forbidden: may not be specified for non-apply patch";
+    } else if (pa->type == PATCH_APPLY && (!fm || !*fm)) {
+        field = "fieldManager";
+        type = "FieldValueRequired";
+        msg = "Required value: is required for apply patch";
+    } else if (fm && strlen(fm) > 128) {
+        field = "fieldManager";
+        type = "FieldValueTooLong";
+        msg = "Too long: may not be more than 128 bytes";
+    }
+    if (!field)
+        return 0;
+    cube_err_invalid(err, "PatchOptions.meta.k8s.io \"\" is invalid: %s: %s", field, msg);
+    err->details =
+        json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "group", "meta.k8s.io", "kind", "PatchOptions",
+                  "causes", "reason", type, "message", msg, "field", field);
+    return -1;
 }
 
 static int decode_patch(cube_reqctx_t *ctx, patch_arg_t *pa, cube_err_t *err)
@@ -564,14 +781,32 @@ static int decode_patch(cube_reqctx_t *ctx, patch_arg_t *pa, cube_err_t *err)
         pa->type = PATCH_MERGE;
     else if (media_is(ct, "application/strategic-merge-patch+json"))
         pa->type = PATCH_STRATEGIC;
+    else if (media_is(ct, "application/apply-patch+yaml"))
+        pa->type = PATCH_APPLY;
     else
         return cube_err_set(err, 415, "UnsupportedMediaType",
                             "the body of the request was in an unknown format - accepted media "
                             "types include: application/json-patch+json, "
                             "application/merge-patch+json, "
+                            "application/apply-patch+yaml, "
                             "application/strategic-merge-patch+json");
+    if (check_patch_options(ctx, pa, err) < 0)
+        return -1;
     size_t len;
     const char *body = cube_http_req_body(ctx->req, &len);
+    if (pa->type == PATCH_APPLY) {
+        _cleanup_free_ char *f = cube_reqctx_param(ctx, "force");
+        pa->force = f && (!strcmp(f, "true") || !strcmp(f, "1") || !strcmp(f, "True"));
+        if (!body || !len)
+            return cube_err_badrequest(err, "error decoding patch: empty body");
+        if (cube_yaml_decode(body, len, &pa->patch, err) < 0) {
+            cube_err_prefix(err, "error decoding patch: ");
+            err->code = 400;
+            err->reason = "BadRequest";
+            return -1;
+        }
+        return check_apply_config(ctx, pa->patch, err);
+    }
     json_error_t je;
     pa->patch = body && len ? json_loadb(body, len, 0, &je) : NULL;
     if (!pa->patch)
@@ -586,6 +821,29 @@ static int decode_patch(cube_reqctx_t *ctx, patch_arg_t *pa, cube_err_t *err)
     return 0;
 }
 
+/* An apply to an object that does not exist creates it, owned by the applying manager. */
+static void apply_create(cube_reqctx_t *ctx, const patch_arg_t *pa)
+{
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    char manager[129];
+    cube_managed_req_t q = managed_req(ctx, CUBE_OP_CREATE, manager);
+    json_auto_t *obj = NULL;
+    _cleanup_free_ char *key = NULL, *stored = NULL;
+    size_t len = 0;
+    if (cube_managed_apply(&q, NULL, pa->patch, pa->force, &obj, &err) < 0 ||
+        create_prepare(ctx, ctx->res, obj, false, &key, &stored, &len, &err) < 0)
+        return cube_reqctx_fail(ctx, &err);
+    if (dry_run(ctx))
+        return respond_stored(ctx, 201, stored, len, 0);
+    create_job_t *job = xcalloc(1, sizeof(*job));
+    job->ctx = ctx;
+    job->name = xstrdup(cube_json_str(obj, "metadata", "name", NULL));
+    job->stored = TAKE_PTR(stored);
+    job->len = len;
+    job->t0 = cube_time_mono_ns();
+    cube_store_create_async(ctx->srv->store, key, job->stored, len, create_done, job);
+}
+
 static void do_patch(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
@@ -598,8 +856,14 @@ static void do_patch(cube_reqctx_t *ctx)
     size_t len = 0;
     int64_t rev = 0;
     bool deleted;
-    int rc = update_object(ctx, ctx->res, op_for_sub(ctx), mutate_patch, &pa, &stored, &len, &rev,
-                           &deleted, &err);
+    int rc = update_object(ctx, ctx->res, op_for_sub(ctx),
+                           pa.type == PATCH_APPLY ? mutate_apply : mutate_patch, &pa, &stored, &len,
+                           &rev, &deleted, &err);
+    if (rc < 0 && err.code == 404 && pa.type == PATCH_APPLY && !ctx->sub) {
+        apply_create(ctx, &pa);
+        json_decref(pa.patch);
+        return;
+    }
     json_decref(pa.patch);
     finish_update(ctx, rc, stored, len, rev, deleted, &err);
 }

@@ -11,7 +11,8 @@ int cube_cmd_apiserver(int argc, char **argv)
 {
     /* String flags start NULL; their defaults are applied below (and named in the help). */
     char *data_dir = NULL, *bind = NULL, *insecure = NULL;
-    char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL;
+    char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL, *np_range = NULL;
+    bool sa_check = false;
     int port = 6443, insecure_port = 0, threads = 0, workers = 0, history = 0, compact = 0;
     const cube_flag_t flags[] = {
         {"data-dir", CUBE_FLAG_STRING, &data_dir,
@@ -26,6 +27,10 @@ int cube_cmd_apiserver(int argc, char **argv)
          "Static bearer token file (token,user,uid,\"group1,group2\")"},
         {"service-cluster-ip-range", CUBE_FLAG_STRING, &range,
          "CIDR of Service cluster IPs (default 10.43.0.0/16)"},
+        {"service-node-port-range", CUBE_FLAG_STRING, &np_range,
+         "Port range of Service node ports (default 30000-32767)"},
+        {"service-account-admission-check", CUBE_FLAG_BOOL, &sa_check,
+         "Refuse pods whose ServiceAccount does not exist (default false)"},
         {"advertise-address", CUBE_FLAG_STRING, &adv,
          "Address clients reach this server on (kubeconfig, discovery)"},
         {"write-kubeconfig", CUBE_FLAG_STRING, &kubeconfig, "Also write the admin kubeconfig here"},
@@ -66,6 +71,8 @@ int cube_cmd_apiserver(int argc, char **argv)
         .insecure_port = insecure_port,
         .token_auth_file = tokens,
         .service_cluster_ip_range = range ? range : "10.43.0.0/16",
+        .service_node_port_range = np_range ? np_range : "30000-32767",
+        .service_account_admission_check = sa_check,
         .advertise_address = adv,
         .write_kubeconfig = kubeconfig,
         .threads = threads,
@@ -83,6 +90,7 @@ done:
     free(insecure);
     free(tokens);
     free(range);
+    free(np_range);
     free(adv);
     free(kubeconfig);
     return exit_code;

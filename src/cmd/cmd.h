@@ -16,7 +16,21 @@ typedef struct cube_cmd {
 } cube_cmd_t;
 
 int cube_cmd_apiserver(int argc, char **argv);
+int cube_cmd_controller_manager(int argc, char **argv);
+int cube_cmd_scheduler(int argc, char **argv);
+int cube_cmd_cri_test(int argc, char **argv);
+int cube_cmd_image(int argc, char **argv);
 int cube_cmd_version(int argc, char **argv);
+int cube_cmd_hollow_nodes(int argc, char **argv);
+
+/* ---- stopping on SIGINT/SIGTERM (signals.c) ----------------------------- */
+
+typedef struct cube_cmd_signals cube_cmd_signals_t;
+/* Blocks SIGINT and SIGTERM in this and every later thread (call before starting any) and
+   starts a thread that sets *stop when one arrives. */
+cube_cmd_signals_t *cube_cmd_signals_start(atomic_bool *stop);
+/* Ends the waiter thread (whether or not a signal came) and frees. */
+void cube_cmd_signals_stop(cube_cmd_signals_t *s);
 
 /* ---- flags (flags.c) ---------------------------------------------------- */
 

@@ -9,6 +9,11 @@
 
 static const cube_cmd_t commands[] = {
     {"apiserver", "Run the Kubernetes API server", cube_cmd_apiserver},
+    {"controller-manager", "Run the controller manager", cube_cmd_controller_manager},
+    {"scheduler", "Run the scheduler", cube_cmd_scheduler},
+    {"cri-test", "Exercise the container runtime through CRI (e2e tests)", cube_cmd_cri_test},
+    {"image", "Import OCI image archives into the node's containerd", cube_cmd_image},
+    {"hollow-nodes", "Run simulated nodes (kubemark-style) for scale tests", cube_cmd_hollow_nodes},
     {"version", "Print the version", cube_cmd_version},
 };
 

@@ -70,6 +70,13 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 
+/* ---- random identifiers (random.c) -------------------------------------- */
+
+/* A version-4 UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
+void cube_uuid4(char out[37]);
+/* n (<= 64) chars from Kubernetes' generateName alphabet, NUL-terminated (out >= n + 1). */
+void cube_random_suffix(char *out, size_t n);
+
 /* ---- errors ------------------------------------------------------------- */
 
 /*

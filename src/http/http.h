@@ -61,6 +61,9 @@ const char *cube_http_req_path(const cube_http_req_t *req); /* percent-decoded p
 const char *cube_http_req_query(const cube_http_req_t *req); /* raw query, "" if none */
 /* Case-insensitive header lookup; NULL if absent. */
 const char *cube_http_req_header(const cube_http_req_t *req, const char *name);
+/* Every value of a repeated header, in order: at most max into out; returns how many. */
+size_t cube_http_req_headers(const cube_http_req_t *req, const char *name, const char **out,
+                             size_t max);
 const char *cube_http_req_body(const cube_http_req_t *req, size_t *ret_len);
 bool cube_http_req_body_too_large(const cube_http_req_t *req);
 const char *cube_http_req_remote(const cube_http_req_t *req); /* "127.0.0.1:5678" */

@@ -1059,6 +1059,16 @@ const char *cube_http_req_header(const cube_http_req_t *req, const char *name)
     return NULL;
 }
 
+size_t cube_http_req_headers(const cube_http_req_t *req, const char *name, const char **out,
+                             size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < req->nhdrs && n < max; i++)
+        if (strcasecmp(req->hdrbuf.data + req->hdrs[i].name, name) == 0)
+            out[n++] = req->hdrbuf.data + req->hdrs[i].value;
+    return n;
+}
+
 const char *cube_http_req_body(const cube_http_req_t *req, size_t *ret_len)
 {
     if (ret_len)

@@ -137,9 +137,12 @@ test_default_namespaces() {
     assert_eq Active "$(kc get ns default -o jsonpath='{.status.phase}')"
 }
 
-pending_kubernetes_service() {
+test_kubernetes_service() {
     out=$(kc get service kubernetes -n default -o json)
     assert_eq ClusterIP "$(jq -r .spec.type <<<"$out")"
     assert_eq 443 "$(jq -r '.spec.ports[0].port' <<<"$out")"
     assert_eq https "$(jq -r '.spec.ports[0].name' <<<"$out")"
+    assert_eq 10.43.0.1 "$(jq -r .spec.clusterIP <<<"$out")"
+    assert_eq "$CUBE_PORT" "$(jq -r '.spec.ports[0].targetPort' <<<"$out")"
+    assert_eq '{"component":"apiserver","provider":"kubernetes"}' "$(jq -c .metadata.labels <<<"$out")"
 }

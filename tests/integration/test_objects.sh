@@ -144,7 +144,7 @@ EOF
     assert_match "$(sed -n 2p <<<"$out")" '^sec    Opaque   2      [0-9]+s$' "secret row"
 }
 
-pending_get_service_table_and_defaults() {
+test_get_service_table_and_defaults() {
     ns=$(new_ns gs)
     svc_manifest web | kcreate "$ns" >/dev/null
     out=$(kc get services -n "$ns")
@@ -535,7 +535,7 @@ test_apply_create_unchanged_configured() {
         '"data":{"k":"v2"}' "last-applied annotation"
 }
 
-pending_apply_server_side() {
+test_apply_server_side() {
     ns=$(new_ns ss)
     assert_eq "configmap/cfg serverside-applied" \
         "$(cm_manifest cfg | kc apply --server-side --validate=false -n "$ns" -f -)"

@@ -163,3 +163,48 @@ test_explain_top_level_kind() {
     assert_match "$out" '^  data	<map\[string\]string>$'
     assert_match "$out" '^  metadata	<ObjectMeta>$'
 }
+
+test_openapi_v2_json_only() {
+    doc=$(kc get --raw /openapi/v2)
+    assert_eq "2.0" "$(jq -r .swagger <<<"$doc")"
+    assert_eq '[{"group":"apps","kind":"Deployment","version":"v1"}]' \
+        "$(jq -c '.definitions["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"]' <<<"$doc")"
+    assert_eq "merge" \
+        "$(jq -r '.definitions["io.k8s.api.core.v1.PodSpec"].properties.containers["x-kubernetes-patch-strategy"]' <<<"$doc")"
+    assert_eq "patchCoreV1NamespacedPod" \
+        "$(jq -r '.paths["/api/v1/namespaces/{namespace}/pods/{name}"].patch.operationId' <<<"$doc")"
+    # kubectl asks for protobuf only: 406, and it then falls back to its built-in types
+    code=$(cube_curl -o /dev/null -w '%{http_code}' \
+        -H 'Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf' /openapi/v2)
+    assert_eq 406 "$code"
+    code=$(cube_curl -o /dev/null -w '%{http_code}' -H 'Accept: application/json' /openapi/v2)
+    assert_eq 200 "$code"
+}
+
+test_openapi_etag_and_304() {
+    for path in /openapi/v2 /openapi/v3/apis/apps/v1; do
+        etag=$(cube_curl -D - -o /dev/null "$path" | awk 'tolower($1) == "etag:" { print $2 }' | tr -d '\r')
+        assert_match "$etag" '^"[0-9A-F]{128}"$' "ETag of $path"
+        code=$(cube_curl -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$path")
+        assert_eq 304 "$code" "revalidation of $path"
+        code=$(cube_curl -o /dev/null -w '%{http_code}' -H 'If-None-Match: "0"' "$path")
+        assert_eq 200 "$code" "stale ETag of $path"
+    done
+    # the v3 ETag is the hash the index addresses the document by
+    url=$(kc get --raw /openapi/v3 | jq -r '.paths["apis/apps/v1"].serverRelativeURL')
+    etag=$(cube_curl -D - -o /dev/null /openapi/v3/apis/apps/v1 | awk 'tolower($1) == "etag:" { print $2 }' | tr -d '\r\"')
+    assert_eq "/openapi/v3/apis/apps/v1?hash=$etag" "$url"
+}
+
+test_openapi_gzip_when_accepted() {
+    headers=$(cube_curl -D - -o gz.body -H 'Accept-Encoding: gzip' /openapi/v3/apis/apps/v1)
+    cube_curl -o plain.body /openapi/v3/apis/apps/v1
+    if grep -qi '^content-encoding: gzip' <<<"$headers"; then
+        assert_eq "$(sha256sum <plain.body)" "$(gzip -dc gz.body | sha256sum)"
+        [ "$(stat -c %s gz.body)" -lt "$(stat -c %s plain.body)" ] || fail "gzip body not smaller"
+    else
+        # a cube built without zlib answers identity
+        assert_eq "$(sha256sum <plain.body)" "$(sha256sum <gz.body)"
+    fi
+    assert_match "$headers" '^[Vv]ary: Accept-Encoding'
+}
