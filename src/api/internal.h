@@ -157,6 +157,8 @@ extern const cube_schema_kind_t cube_schema_kinds_apps[];
 extern const size_t cube_schema_kinds_apps_n;
 extern const cube_schema_kind_t cube_schema_kinds_other[];
 extern const size_t cube_schema_kinds_other_n;
+extern const cube_schema_kind_t cube_schema_kinds_auth[]; /* types_auth.c */
+extern const size_t cube_schema_kinds_auth_n;
 
 /* Types shared between the types_*.c files. */
 extern const cube_schema_type_t cube_schema_object_meta; /* metav1.ObjectMeta */

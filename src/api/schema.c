@@ -402,6 +402,7 @@ static const struct {
     {cube_schema_kinds_core, &cube_schema_kinds_core_n},
     {cube_schema_kinds_apps, &cube_schema_kinds_apps_n},
     {cube_schema_kinds_other, &cube_schema_kinds_other_n},
+    {cube_schema_kinds_auth, &cube_schema_kinds_auth_n},
 };
 
 const cube_schema_kind_t *cube_schema_kind_find(const cube_resource_t *r)

@@ -750,7 +750,8 @@ CUBE_TYPE(pdb_spec, "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "A disruptio
 
 CUBE_FIELDS(pdb_status) = {
     F_I64("observedGeneration", "Generation observed."),
-    F_("disruptedPods", CUBE_SK_TIME, CUBE_SC_MAP, "Pods being evicted, with the time of the eviction."),
+    F_("disruptedPods", CUBE_SK_TIME, CUBE_SC_MAP,
+       "Pods being evicted, with the time of the eviction."),
     F_I32("disruptionsAllowed", "Disruptions currently allowed."),
     F_I32("currentHealthy", "Healthy pods."),
     F_I32("desiredHealthy", "Healthy pods wanted."),

@@ -28,6 +28,16 @@ typedef struct cube_apiserver_config {
     int compact_interval_sec; /* store compaction period; 0 = 60 */
 } cube_apiserver_config_t;
 
+/*
+ * Writes a kubeconfig at path for a component identity (cn = user, orgs = groups, NULL-terminated
+ * or NULL) with a client certificate signed by the cluster CA under <data_dir>/pki, the way
+ * `cube server` gives each component its own least-privileged identity. An existing file is
+ * kept. Errors: InternalError (I/O, OpenSSL).
+ */
+int cube_apiserver_component_kubeconfig(const char *data_dir, const char *server_url,
+                                        const char *cn, const char *const *orgs, const char *path,
+                                        cube_err_t *err);
+
 /* Runs until SIGINT/SIGTERM. Progress lines on stderr while starting. */
 int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err);
 

@@ -59,8 +59,8 @@ static bool pod_uses(const json_t *pod, const char *kind, const char *name)
         }
     }
     if (secret) {
-        json_array_foreach(json_object_get(spec, "imagePullSecrets"), i, v) if (
-            name_is(json_object_get(v, "name"), name)) return true;
+        json_array_foreach(json_object_get(spec, "imagePullSecrets"), i,
+                           v) if (name_is(json_object_get(v, "name"), name)) return true;
     }
     if (!secret && !cm)
         return false;
@@ -88,8 +88,8 @@ static bool pod_uses(const json_t *pod, const char *kind, const char *name)
 }
 
 /* Whether some pod in ns bound to node uses the object. */
-static bool node_pod_uses(cube_apiserver_t *srv, const char *node, const char *ns,
-                          const char *kind, const char *name)
+static bool node_pod_uses(cube_apiserver_t *srv, const char *node, const char *ns, const char *kind,
+                          const char *name)
 {
     const cube_resource_t *pods = cube_api_resource_find("", "v1", "pods");
     _cleanup_free_ char *prefix = cube_key(pods, ns, NULL);

@@ -37,8 +37,7 @@ int cube_node_restriction(const cube_user_t *user, const cube_resource_t *r, cub
     if (!r->group[0] && !strcmp(r->plural, "nodes")) {
         if (name && !strcmp(name, node))
             return 0;
-        why = xasprintf("node \"%s\" is not allowed to modify node \"%s\"", node,
-                        name ? name : "");
+        why = xasprintf("node \"%s\" is not allowed to modify node \"%s\"", node, name ? name : "");
         return forbid(err, r, name, why);
     }
     if (!strcmp(r->group, "coordination.k8s.io") && !strcmp(r->plural, "leases")) {

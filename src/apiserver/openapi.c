@@ -170,8 +170,9 @@ static void add_meta_schemas(const gen_t *g)
     add_type(g, &cube_schema_list_meta);
     json_t *status = json_pack(
         "{s:s,s:s,s:{s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}}",
-        "description", "Status is the answer of operations that return no object (deletes, errors).",
-        "type", "object", "properties", "apiVersion", "type", "string", "description",
+        "description",
+        "Status is the answer of operations that return no object (deletes, errors).", "type",
+        "object", "properties", "apiVersion", "type", "string", "description",
         "Versioned schema of this object.", "code", "type", "integer", "format", "int32",
         "description", "HTTP status code of this answer.", "kind", "type", "string", "description",
         "Kind of this object.", "message", "type", "string", "description",
@@ -200,21 +201,21 @@ static void add_meta_schemas(const gen_t *g)
         json_object_set_new(meta, "default", json_object());
     json_object_set_new(json_object_get(status, "properties"), "metadata", meta);
     json_t *exts = json_array();
-    json_array_append_new(exts, json_pack("{s:s,s:s,s:s}", "group", "", "kind", "Status",
-                                          "version", "v1"));
+    json_array_append_new(
+        exts, json_pack("{s:s,s:s,s:s}", "group", "", "kind", "Status", "version", "v1"));
     json_object_set_new(status, "x-kubernetes-group-version-kind", exts);
     json_object_set_new(g->schemas, STATUS_NAME, status);
 
     json_t *del = json_pack(
         "{s:s,s:s,s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},"
         "s:{s:s,s:{s:s},s:s}}}",
-        "description", "Options of a delete request.", "type", "object", "properties",
-        "apiVersion", "type", "string", "description", "Versioned schema of this object.", "kind",
-        "type", "string", "description", "Kind of this object.", "gracePeriodSeconds", "type",
-        "integer", "format", "int64", "description", "Seconds before the object is deleted.",
+        "description", "Options of a delete request.", "type", "object", "properties", "apiVersion",
+        "type", "string", "description", "Versioned schema of this object.", "kind", "type",
+        "string", "description", "Kind of this object.", "gracePeriodSeconds", "type", "integer",
+        "format", "int64", "description", "Seconds before the object is deleted.",
         "orphanDependents", "type", "boolean", "description",
-        "Deprecated: whether dependents are orphaned; use propagationPolicy.",
-        "propagationPolicy", "type", "string", "description",
+        "Deprecated: whether dependents are orphaned; use propagationPolicy.", "propagationPolicy",
+        "type", "string", "description",
         "Orphan, Background or Foreground garbage collection of dependents.", "dryRun", "type",
         "array", "items", "type", "string", "description",
         "When present, modifications are not persisted.");
@@ -243,8 +244,8 @@ static void add_builtin_schemas(const gen_t *g)
         json_object_set_new(g->schemas, INTSTR_NAME,
                             json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:b}", "description",
                                       "IntOrString is a type that can hold an int32 or a string.",
-                                      "format", "int-or-string", "oneOf", "type", "integer",
-                                      "type", "string", "x-kubernetes-int-or-string", true));
+                                      "format", "int-or-string", "oneOf", "type", "integer", "type",
+                                      "string", "x-kubernetes-int-or-string", true));
         json_object_set_new(g->schemas, QUANTITY_NAME,
                             json_pack("{s:s,s:[{s:s},{s:s}]}", "description",
                                       "Quantity is a fixed-point representation of a number, "
@@ -284,14 +285,14 @@ static char *add_kind(const gen_t *g, const cube_resource_t *r, const cube_schem
         json_object_set_new(item, "default", json_object());
         json_object_set_new(meta, "default", json_object());
     }
-    json_t *ls = json_pack("{s:s,s:s,s:{s:{s:s,s:s},s:{s:s,s:s,s:o},s:{s:s,s:s},s:o},"
-                           "s:[s],s:[o]}",
-                           "description", ldesc, "type", "object", "properties", "apiVersion",
-                           "type", "string", "description", "Versioned schema of this object.",
-                           "items", "type", "array", "description", "The items of the list.",
-                           "items", item, "kind", "type", "string", "description",
-                           "Kind of this object.", "metadata", meta, "required", "items",
-                           "x-kubernetes-group-version-kind", gvk_ext(r, r->list_kind));
+    json_t *ls =
+        json_pack("{s:s,s:s,s:{s:{s:s,s:s},s:{s:s,s:s,s:o},s:{s:s,s:s},s:o},"
+                  "s:[s],s:[o]}",
+                  "description", ldesc, "type", "object", "properties", "apiVersion", "type",
+                  "string", "description", "Versioned schema of this object.", "items", "type",
+                  "array", "description", "The items of the list.", "items", item, "kind", "type",
+                  "string", "description", "Kind of this object.", "metadata", meta, "required",
+                  "items", "x-kubernetes-group-version-kind", gvk_ext(r, r->list_kind));
     json_object_set_new(g->schemas, list_name, ls);
     return list_name;
 }
@@ -307,8 +308,7 @@ static json_t *param(const gen_t *g, const char *in, const char *name, const cha
         json_object_set_new(p, "type", json_string(type));
         json_object_set_new(p, "uniqueItems", json_true());
     } else {
-        json_object_set_new(p, "schema",
-                            json_pack("{s:s,s:b}", "type", type, "uniqueItems", true));
+        json_object_set_new(p, "schema", json_pack("{s:s,s:b}", "type", type, "uniqueItems", true));
     }
     if (!strcmp(in, "path"))
         json_object_set_new(p, "required", json_true());
@@ -348,8 +348,7 @@ static json_t *params(const gen_t *g, const char *names)
     for (char *n = strtok_r(copy, " ", &save); n; n = strtok_r(NULL, " ", &save))
         for (size_t i = 0; i < CUBE_ARRAY_SIZE(qparams); i++)
             if (!strcmp(qparams[i].name, n))
-                json_array_append_new(a,
-                                      param(g, "query", n, qparams[i].type, qparams[i].desc));
+                json_array_append_new(a, param(g, "query", n, qparams[i].type, qparams[i].desc));
     return a;
 }
 
@@ -383,8 +382,7 @@ static json_t *responses(const gen_t *g, const char *codes, const char *type_nam
             if (g->v2)
                 json_object_set_new(one, "schema", ref_to(g, type_name));
             else
-                json_object_set_new(one, "content",
-                                    media_types(resp_types, ref_to(g, type_name)));
+                json_object_set_new(one, "content", media_types(resp_types, ref_to(g, type_name)));
         }
         json_object_set_new(rs, c, one);
     }
@@ -435,12 +433,11 @@ static json_t *operation(const gen_t *g, const cube_resource_t *r, const op_spec
     group_camel(r->group, true, tag_grp, sizeof(tag_grp));
     snprintf(ver, sizeof(ver), "%s", r->version);
     ver[0] = (char)(ver[0] >= 'a' && ver[0] <= 'z' ? ver[0] - 32 : ver[0]);
-    _cleanup_free_ char *opid =
-        xasprintf("%s%s%s%s%s%s", o->verb, grp, ver, o->namespaced ? "Namespaced" : "", r->kind,
-                  o->suffix);
+    _cleanup_free_ char *opid = xasprintf("%s%s%s%s%s%s", o->verb, grp, ver,
+                                          o->namespaced ? "Namespaced" : "", r->kind, o->suffix);
     _cleanup_free_ char *tag = xasprintf("%s_%s", tag_grp, r->version);
-    json_t *op = json_pack("{s:s,s:s,s:[s]}", "description", o->desc, "operationId", opid,
-                           "tags", tag);
+    json_t *op =
+        json_pack("{s:s,s:s,s:[s]}", "description", o->desc, "operationId", opid, "tags", tag);
     json_t *ps = params(g, o->query);
     if (o->body_type) {
         bool patch = !strcmp(o->method, "patch");
@@ -509,7 +506,7 @@ static void add_op(const gen_t *g, json_t *paths, const char *path, const cube_r
 
 #define Q_WRITE "dryRun fieldManager fieldValidation"
 #define Q_LIST                                                                                     \
-    "allowWatchBookmarks continue fieldSelector labelSelector limit resourceVersion "            \
+    "allowWatchBookmarks continue fieldSelector labelSelector limit resourceVersion "              \
     "resourceVersionMatch sendInitialEvents timeoutSeconds watch"
 #define Q_DELETE "dryRun gracePeriodSeconds orphanDependents propagationPolicy"
 
@@ -521,8 +518,8 @@ static void add_paths(const gen_t *g, json_t *paths, const cube_resource_t *r, c
     cube_api_group_version(r, gv, sizeof(gv));
     const char *root = r->group[0] ? "apis" : "api";
     bool ns = r->namespaced;
-    _cleanup_free_ char *coll = xasprintf("/%s/%s%s%s", root, gv,
-                                          ns ? "/namespaces/{namespace}/" : "/", r->plural);
+    _cleanup_free_ char *coll =
+        xasprintf("/%s/%s%s%s", root, gv, ns ? "/namespaces/{namespace}/" : "/", r->plural);
     _cleanup_free_ char *itemp = xasprintf("%s/{name}", coll);
     _cleanup_free_ char *status = xasprintf("%s/status", itemp);
     _cleanup_free_ char *all = xasprintf("/%s/%s/%s", root, gv, r->plural);
@@ -542,8 +539,8 @@ static void add_paths(const gen_t *g, json_t *paths, const cube_resource_t *r, c
                             "200 401", STATUS_NAME, DELETE_OPTIONS_NAME, "", ns});
     if (v & CUBE_VERB_GET)
         add_op(g, paths, itemp, r,
-               &(op_spec_t){"get", "read", "get", "read the specified object", "", "200 401",
-                            type, NULL, "", ns});
+               &(op_spec_t){"get", "read", "get", "read the specified object", "", "200 401", type,
+                            NULL, "", ns});
     if (v & CUBE_VERB_UPDATE)
         add_op(g, paths, itemp, r,
                &(op_spec_t){"put", "replace", "put", "replace the specified object", Q_WRITE,
@@ -554,8 +551,8 @@ static void add_paths(const gen_t *g, json_t *paths, const cube_resource_t *r, c
                             Q_WRITE " force", "200 201 401", type, PATCH_NAME, "", ns});
     if (v & CUBE_VERB_DELETE)
         add_op(g, paths, itemp, r,
-               &(op_spec_t){"delete", "delete", "delete", "delete the specified object",
-                            Q_DELETE, "200 202 401", STATUS_NAME, DELETE_OPTIONS_NAME, "", ns});
+               &(op_spec_t){"delete", "delete", "delete", "delete the specified object", Q_DELETE,
+                            "200 202 401", STATUS_NAME, DELETE_OPTIONS_NAME, "", ns});
     if (r->subresources & CUBE_SUB_STATUS) {
         add_op(g, paths, status, r,
                &(op_spec_t){"get", "read", "get", "read status of the specified object", "",
@@ -623,12 +620,11 @@ json_t *cube_openapi_v3_doc(const char *gvpath)
         json_decref(paths);
         return NULL;
     }
-    return json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s,s:s,s:s}}},s:[{s:[]}]}",
-                     "openapi", "3.0.0", "info", "title", "Kubernetes", "version",
-                     CUBE_GIT_VERSION, "paths", paths, "components", "schemas", g.schemas,
-                     "securitySchemes", "BearerToken", "type", "apiKey", "description",
-                     "Bearer Token authentication", "name", "authorization", "in", "header",
-                     "security", "BearerToken");
+    return json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s,s:s,s:s}}},s:[{s:[]}]}", "openapi",
+                     "3.0.0", "info", "title", "Kubernetes", "version", CUBE_GIT_VERSION, "paths",
+                     paths, "components", "schemas", g.schemas, "securitySchemes", "BearerToken",
+                     "type", "apiKey", "description", "Bearer Token authentication", "name",
+                     "authorization", "in", "header", "security", "BearerToken");
 }
 
 json_t *cube_openapi_v2_doc(void)
@@ -638,8 +634,8 @@ json_t *cube_openapi_v2_doc(void)
     add_kinds(&g, paths, NULL);
     return json_pack("{s:s,s:{s:s,s:s},s:o,s:o,s:{s:{s:s,s:s,s:s,s:s}},s:[{s:[]}]}", "swagger",
                      "2.0", "info", "title", "Kubernetes", "version", CUBE_GIT_VERSION, "paths",
-                     paths, "definitions", g.schemas, "securityDefinitions", "BearerToken",
-                     "type", "apiKey", "description", "Bearer Token authentication", "name",
+                     paths, "definitions", g.schemas, "securityDefinitions", "BearerToken", "type",
+                     "apiKey", "description", "Bearer Token authentication", "name",
                      "authorization", "in", "header", "security", "BearerToken");
 }
 

@@ -584,3 +584,24 @@ int cube_kubeconfig_write(const char *path, const char *server_url, const char *
     OPENSSL_cleanse(key, strlen(key));
     return rc;
 }
+
+int cube_apiserver_component_kubeconfig(const char *data_dir, const char *server_url,
+                                        const char *cn, const char *const *orgs, const char *path,
+                                        cube_err_t *err)
+{
+    if (access(path, R_OK) == 0)
+        return 0; /* issued on an earlier start */
+    _cleanup_free_ char *pki_dir = xasprintf("%s/pki", data_dir);
+    _cleanup_(cube_pki_clear) cube_pki_t pki = {0};
+    if (cube_pki_ensure(pki_dir, "10.43.0.1", NULL, &pki, err) < 0)
+        return -1;
+    _cleanup_free_ char *base = xstrdup(cn);
+    for (char *p = base; *p; p++)
+        if (*p == ':' || *p == '/')
+            *p = '-';
+    _cleanup_free_ char *crt = xasprintf("%s/%s.crt", pki_dir, base);
+    _cleanup_free_ char *key = xasprintf("%s/%s.key", pki_dir, base);
+    if (cube_pki_issue_client(&pki, cn, orgs, crt, key, err) < 0)
+        return -1;
+    return cube_kubeconfig_write(path, server_url, pki.ca_crt, crt, key, err);
+}

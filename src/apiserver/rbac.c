@@ -831,9 +831,8 @@ static void quoted_list(cube_buf_t *b, const char *field, const json_t *list, bo
     *first = false;
     size_t i;
     json_t *e;
-    json_array_foreach(list, i, e)
-        cube_buf_printf(b, "%s\"%s\"", i ? " " : "", json_string_value(e) ? json_string_value(e)
-                                                                          : "");
+    json_array_foreach(list, i, e) cube_buf_printf(
+        b, "%s\"%s\"", i ? " " : "", json_string_value(e) ? json_string_value(e) : "");
     cube_buf_putc(b, ']');
 }
 

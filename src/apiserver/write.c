@@ -464,6 +464,7 @@ static void keep_meta_for_status(json_t *obj, const json_t *old)
 typedef json_t *(*mutate_fn)(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
 
 static json_t *mutate_apply(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
+static json_t *mutate_bind(cube_reqctx_t *ctx, const json_t *current, void *arg, cube_err_t *err);
 
 static int delete_now(cube_reqctx_t *ctx, const cube_resource_t *r, const char *key, int64_t rev,
                       cube_err_t *err);
@@ -534,6 +535,8 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
             keep_meta_for_status(obj, old);
         cube_api_default(r, obj);
         cube_api_prepare(r, op, obj, old);
+        if (mutate == mutate_bind) /* a binding writes spec.nodeName as well as status */
+            json_object_set_new(cube_json_obj(obj, "spec"), "nodeName", json_string(arg));
         if (cube_admission_update(ctx->srv, ctx->user, r, op, obj, old, err) < 0)
             return -1;
         if (validate(r, op, obj, old, err) < 0)

@@ -18,10 +18,15 @@ typedef struct cube_cmd {
 int cube_cmd_apiserver(int argc, char **argv);
 int cube_cmd_controller_manager(int argc, char **argv);
 int cube_cmd_scheduler(int argc, char **argv);
+int cube_cmd_kubelet(int argc, char **argv);
 int cube_cmd_cri_test(int argc, char **argv);
 int cube_cmd_image(int argc, char **argv);
 int cube_cmd_version(int argc, char **argv);
 int cube_cmd_hollow_nodes(int argc, char **argv);
+int cube_cmd_proxy(int argc, char **argv);
+int cube_cmd_server(int argc, char **argv);
+/* Whether this binary has the subcommand (main.c). */
+bool cube_cmd_exists(const char *name);
 
 /* ---- stopping on SIGINT/SIGTERM (signals.c) ----------------------------- */
 

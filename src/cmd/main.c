@@ -8,14 +8,25 @@
 #include <malloc.h>
 
 static const cube_cmd_t commands[] = {
+    {"server", "Run a whole cluster on this machine (control plane + node)", cube_cmd_server},
     {"apiserver", "Run the Kubernetes API server", cube_cmd_apiserver},
     {"controller-manager", "Run the controller manager", cube_cmd_controller_manager},
     {"scheduler", "Run the scheduler", cube_cmd_scheduler},
+    {"kubelet", "Run the node agent (pods through CRI)", cube_cmd_kubelet},
     {"cri-test", "Exercise the container runtime through CRI (e2e tests)", cube_cmd_cri_test},
     {"image", "Import OCI image archives into the node's containerd", cube_cmd_image},
     {"hollow-nodes", "Run simulated nodes (kubemark-style) for scale tests", cube_cmd_hollow_nodes},
+    {"proxy", "Run the service proxy (iptables) of a node", cube_cmd_proxy},
     {"version", "Print the version", cube_cmd_version},
 };
+
+bool cube_cmd_exists(const char *name)
+{
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(commands); i++)
+        if (!strcmp(commands[i].name, name))
+            return true;
+    return false;
+}
 
 static void usage(FILE *f)
 {

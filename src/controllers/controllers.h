@@ -221,6 +221,20 @@ int cube_cron_parse(const char *spec, cube_cron_t *ret, cube_err_t *err);
  * name under /usr/share/zoneinfo); -1 when none within 5 years or tz is unknown. */
 int64_t cube_cron_next(const cube_cron_t *c, int64_t after, const char *tz);
 
+/* cronjob.c: what one sync of a CronJob decides. */
+typedef struct cube_cronjob_plan {
+    json_t *status; /* the new status, without the Job about to be created (owned) */
+    json_t *create; /* the Job to create, or NULL (owned) */
+    int64_t scheduled; /* the scheduled time create runs for */
+    json_t *delete_jobs; /* names: active ones (Replace), finished ones over the history limits */
+    json_t *events; /* [type, reason, message] to record (owned) */
+    int requeue_sec; /* sync again then (the next scheduled time) */
+} cube_cronjob_plan_t;
+/* jobs: the CronJob's jobs. */
+void cube_cronjob_plan(const json_t *cj, json_t *const *jobs, size_t n, int64_t now,
+                       cube_cronjob_plan_t *ret);
+void cube_cronjob_plan_clear(cube_cronjob_plan_t *p);
+
 /* daemonset.c: whether a daemon pod should run on node (nodeSelector, required node affinity,
  * taints against the template's tolerations plus the daemon ones), and whether one already
  * there may continue running. */

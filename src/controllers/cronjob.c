@@ -285,44 +285,7 @@ static void format_in_zone(int64_t t, const char *tz, char *out, size_t len)
                  (labs(off) % 3600) / 60);
 }
 
-/* ---- the controller ------------------------------------------------------ */
-
-typedef struct cj_state {
-    cube_ctrl_ctx_t *ctx;
-    const cube_resource_t *r_cj, *r_job;
-    cube_informer_t *cjs, *jobs;
-    cube_workqueue_t *q;
-    cube_ctrl_workers_t *w;
-    cube_recorder_t *rec;
-} cj_state_t;
-
-static void cj_event(json_t *obj, void *u)
-{
-    cj_state_t *s = u;
-    _cleanup_free_ char *key = cube_object_key(obj);
-    cube_workqueue_add(s->q, key);
-}
-static void cj_update(json_t *old, json_t *obj, void *u)
-{
-    cj_event(obj, u);
-}
-
-static void job_event(json_t *obj, void *u)
-{
-    cj_state_t *s = u;
-    const json_t *ref = cube_ctrl_controller_ref(obj);
-    const char *kind = ref ? json_string_value(json_object_get(ref, "kind")) : NULL;
-    if (!kind || strcmp(kind, "CronJob"))
-        return;
-    _cleanup_free_ char *key = xasprintf("%s/%s", cube_json_str(obj, "metadata", "namespace", NULL),
-                                         json_string_value(json_object_get(ref, "name")));
-    cube_workqueue_add(s->q, key);
-}
-static void job_update(json_t *old, json_t *obj, void *u)
-{
-    if (old != obj)
-        job_event(obj, u);
-}
+/* ---- the decision of one sync ---------------------------------------------- */
 
 static int64_t parse_time(const char *s)
 {
@@ -371,50 +334,6 @@ static int cmp_job_start(const void *a, const void *b)
     return strcmp(sx ? sx : "", sy ? sy : "");
 }
 
-static int delete_job(cj_state_t *s, const json_t *cj, const json_t *job, cube_err_t *err)
-{
-    json_auto_t *opts = json_pack("{s:s, s:s, s:s}", "kind", "DeleteOptions", "apiVersion", "v1",
-                                  "propagationPolicy", "Background");
-    const char *name = cube_json_str(job, "metadata", "name", NULL);
-    if (cube_client_delete(s->ctx->client, s->r_job,
-                           cube_json_str(job, "metadata", "namespace", NULL), name, opts,
-                           err) < 0 &&
-        err->code != 404) {
-        cube_recorder_event(s->rec, cj, "Warning", "FailedDelete", "Deleted job: %s", err->msg);
-        return -1;
-    }
-    cube_err_clear(err);
-    cube_recorder_event(s->rec, cj, "Normal", "SuccessfulDelete", "Deleted job %s", name);
-    return 0;
-}
-
-/* Deletes finished jobs beyond the history limits, oldest first. */
-static void cleanup_history(cj_state_t *s, const json_t *cj, json_t **jobs, size_t n)
-{
-    json_t *lim_ok = cube_json_path(cj, "spec", "successfulJobsHistoryLimit", NULL);
-    json_t *lim_bad = cube_json_path(cj, "spec", "failedJobsHistoryLimit", NULL);
-    int limits[2] = {json_is_integer(lim_ok) ? (int)json_integer_value(lim_ok) : 3,
-                     json_is_integer(lim_bad) ? (int)json_integer_value(lim_bad) : 1};
-    const char *kinds[2] = {"Complete", "Failed"};
-    json_t **sorted = xcalloc(n + 1, sizeof(*sorted));
-    for (int k = 0; k < 2; k++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            const char *f = job_finished(jobs[i]);
-            if (f && !strcmp(f, kinds[k]))
-                sorted[m++] = jobs[i];
-        }
-        if ((int)m <= limits[k])
-            continue;
-        qsort(sorted, m, sizeof(*sorted), cmp_job_start);
-        for (size_t i = 0; i < m - (size_t)limits[k]; i++) {
-            cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
-            delete_job(s, cj, sorted[i], &err);
-        }
-    }
-    free(sorted);
-}
-
 static json_t *new_job(const json_t *cj, int64_t scheduled, const char *tz)
 {
     const char *name = cube_json_str(cj, "metadata", "name", NULL);
@@ -440,6 +359,205 @@ static json_t *new_job(const json_t *cj, int64_t scheduled, const char *tz)
                      meta, "spec", spec ? spec : json_object());
 }
 
+static void add_event(cube_cronjob_plan_t *p, const char *type, const char *reason, const char *fmt,
+                      ...) _printf_(4, 5);
+static void add_event(cube_cronjob_plan_t *p, const char *type, const char *reason, const char *fmt,
+                      ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    json_array_append_new(p->events, json_pack("[s, s, s]", type, reason, msg));
+}
+
+/* Adds the names of finished jobs beyond the history limits, oldest first. */
+static void plan_history(const json_t *cj, json_t *const *jobs, size_t n, json_t *out)
+{
+    json_t *lim_ok = cube_json_path(cj, "spec", "successfulJobsHistoryLimit", NULL);
+    json_t *lim_bad = cube_json_path(cj, "spec", "failedJobsHistoryLimit", NULL);
+    int limits[2] = {json_is_integer(lim_ok) ? (int)json_integer_value(lim_ok) : 3,
+                     json_is_integer(lim_bad) ? (int)json_integer_value(lim_bad) : 1};
+    const char *kinds[2] = {"Complete", "Failed"};
+    json_t **sorted = xcalloc(n + 1, sizeof(*sorted));
+    for (int k = 0; k < 2; k++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *f = job_finished(jobs[i]);
+            if (f && !strcmp(f, kinds[k]))
+                sorted[m++] = jobs[i];
+        }
+        if ((int)m <= limits[k])
+            continue;
+        qsort(sorted, m, sizeof(*sorted), cmp_job_start);
+        for (size_t i = 0; i < m - (size_t)limits[k]; i++)
+            json_array_append_new(out,
+                                  json_string(cube_json_str(sorted[i], "metadata", "name", NULL)));
+    }
+    free(sorted);
+}
+
+void cube_cronjob_plan_clear(cube_cronjob_plan_t *p)
+{
+    json_decref(p->status);
+    json_decref(p->create);
+    json_decref(p->delete_jobs);
+    json_decref(p->events);
+    memset(p, 0, sizeof(*p));
+}
+
+void cube_cronjob_plan(const json_t *cj, json_t *const *jobs, size_t n, int64_t now,
+                       cube_cronjob_plan_t *ret)
+{
+    memset(ret, 0, sizeof(*ret));
+    ret->delete_jobs = json_array();
+    ret->events = json_array();
+    json_t *old = json_object_get(cj, "status");
+    json_t *st = json_is_object(old) ? json_deep_copy(old) : json_object();
+    ret->status = st;
+
+    /* status.active and lastSuccessfulTime from the jobs as they are */
+    json_t *active = json_array();
+    int64_t last_ok = parse_time(json_string_value(json_object_get(st, "lastSuccessfulTime")));
+    for (size_t i = 0; i < n; i++) {
+        const char *f = job_finished(jobs[i]);
+        const char *jn = cube_json_str(jobs[i], "metadata", "name", NULL);
+        if (!f) {
+            json_array_append_new(active, job_ref(jobs[i]));
+            continue;
+        }
+        size_t k;
+        json_t *ref;
+        json_array_foreach(json_object_get(old, "active"), k, ref)
+        {
+            const char *rn = json_string_value(json_object_get(ref, "name"));
+            if (rn && jn && !strcmp(rn, jn))
+                add_event(ret, "Normal", "SawCompletedJob", "Saw completed job: %s, condition: %s",
+                          rn, f);
+        }
+        int64_t ct = parse_time(cube_json_str(jobs[i], "status", "completionTime", NULL));
+        if (!strcmp(f, "Complete") && ct > last_ok)
+            last_ok = ct;
+    }
+    char ts[64];
+    if (json_array_size(active))
+        json_object_set_new(st, "active", active);
+    else {
+        json_object_del(st, "active");
+        json_decref(active);
+    }
+    if (last_ok) {
+        cube_time_rfc3339((time_t)last_ok, ts);
+        json_object_set_new(st, "lastSuccessfulTime", json_string(ts));
+    }
+    plan_history(cj, jobs, n, ret->delete_jobs);
+
+    json_t *dt = cube_json_path(cj, "metadata", "deletionTimestamp", NULL);
+    if ((dt && !json_is_null(dt)) || json_is_true(cube_json_path(cj, "spec", "suspend", NULL)))
+        return;
+    cube_cron_t sched;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    const char *tz = cube_json_str(cj, "spec", "timeZone", NULL);
+    if (cube_cron_parse(cube_json_str(cj, "spec", "schedule", NULL), &sched, &err) < 0) {
+        add_event(ret, "Warning", "UnparseableSchedule", "unparseable schedule: %s", err.msg);
+        return;
+    }
+    if (tz && *tz && cube_cron_next(&sched, 0, tz) < 0) {
+        add_event(ret, "Warning", "UnknownTimeZone", "invalid timeZone: \"%s\"", tz);
+        return;
+    }
+    int64_t earliest = parse_time(json_string_value(json_object_get(st, "lastScheduleTime")));
+    if (!earliest)
+        earliest = parse_time(cube_json_str(cj, "metadata", "creationTimestamp", NULL));
+    json_t *sds = cube_json_path(cj, "spec", "startingDeadlineSeconds", NULL);
+    if (json_is_integer(sds) && now - json_integer_value(sds) > earliest)
+        earliest = now - json_integer_value(sds);
+    /* the most recent scheduled time in (earliest, now] */
+    int64_t scheduled = -1, t = cube_cron_next(&sched, earliest, tz);
+    int missed = 0;
+    while (t > 0 && t <= now) {
+        scheduled = t;
+        if (++missed > 100 && earliest < now - 86400) {
+            /* far behind: Kubernetes warns and looks only at the recent past */
+            add_event(ret, "Warning", "TooManyMissedTimes",
+                      "too many missed start times. Set or decrease "
+                      ".spec.startingDeadlineSeconds or check clock skew");
+            earliest = now - 86400;
+            t = cube_cron_next(&sched, earliest, tz);
+            missed = 0;
+            continue;
+        }
+        t = cube_cron_next(&sched, t, tz);
+    }
+    int64_t next = cube_cron_next(&sched, now, tz);
+    if (next > 0)
+        ret->requeue_sec = (int)(next - now);
+    if (scheduled < 0)
+        return;
+    if (json_is_integer(sds) && scheduled + json_integer_value(sds) < now) {
+        format_in_zone(scheduled, tz, ts, sizeof(ts));
+        add_event(ret, "Warning", "MissSchedule", "Missed scheduled time to start a job: %s", ts);
+        return;
+    }
+    const char *policy = cube_json_str(cj, "spec", "concurrencyPolicy", NULL);
+    json_t *act = json_object_get(st, "active");
+    if (policy && !strcmp(policy, "Forbid") && json_array_size(act) > 0)
+        return; /* the next run waits for this one */
+    if (policy && !strcmp(policy, "Replace")) {
+        size_t i;
+        json_t *ref;
+        json_array_foreach(act, i, ref)
+        {
+            json_array_append(ret->delete_jobs, json_object_get(ref, "name"));
+        }
+        json_object_del(st, "active");
+    }
+    ret->create = new_job(cj, scheduled, tz);
+    ret->scheduled = scheduled;
+    cube_time_rfc3339((time_t)scheduled, ts);
+    json_object_set_new(st, "lastScheduleTime", json_string(ts));
+}
+
+/* ---- the controller ------------------------------------------------------ */
+
+typedef struct cj_state {
+    cube_ctrl_ctx_t *ctx;
+    const cube_resource_t *r_cj, *r_job;
+    cube_informer_t *cjs, *jobs;
+    cube_workqueue_t *q;
+    cube_ctrl_workers_t *w;
+    cube_recorder_t *rec;
+} cj_state_t;
+
+static void cj_event(json_t *obj, void *u)
+{
+    cj_state_t *s = u;
+    _cleanup_free_ char *key = cube_object_key(obj);
+    cube_workqueue_add(s->q, key);
+}
+static void cj_update(json_t *old, json_t *obj, void *u)
+{
+    cj_event(obj, u);
+}
+
+static void job_event(json_t *obj, void *u)
+{
+    cj_state_t *s = u;
+    const json_t *ref = cube_ctrl_controller_ref(obj);
+    const char *kind = ref ? json_string_value(json_object_get(ref, "kind")) : NULL;
+    if (!kind || strcmp(kind, "CronJob"))
+        return;
+    _cleanup_free_ char *key = xasprintf("%s/%s", cube_json_str(obj, "metadata", "namespace", NULL),
+                                         json_string_value(json_object_get(ref, "name")));
+    cube_workqueue_add(s->q, key);
+}
+static void job_update(json_t *old, json_t *obj, void *u)
+{
+    if (old != obj)
+        job_event(obj, u);
+}
+
 static int sync_cj(const char *key, void *u)
 {
     cj_state_t *s = u;
@@ -463,145 +581,68 @@ static int sync_cj(const char *key, void *u)
         else
             json_decref(jobs[i]);
     }
-
-    /* status.active and lastSuccessfulTime from the jobs as they are */
-    json_t *old = json_object_get(cj, "status");
-    json_auto_t *st = json_is_object(old) ? json_deep_copy(old) : json_object();
-    json_t *active = json_array();
-    int64_t last_ok = parse_time(json_string_value(json_object_get(st, "lastSuccessfulTime")));
-    for (size_t i = 0; i < n; i++) {
-        const char *f = job_finished(jobs[i]);
-        if (!f) {
-            json_array_append_new(active, job_ref(jobs[i]));
-            continue;
-        }
-        /* a job leaving status.active just finished */
-        size_t k;
-        json_t *ref;
-        json_array_foreach(json_object_get(old, "active"), k, ref)
-        {
-            const char *rn = json_string_value(json_object_get(ref, "name"));
-            if (rn && !strcmp(rn, cube_json_str(jobs[i], "metadata", "name", NULL)))
-                cube_recorder_event(s->rec, cj, "Normal", "SawCompletedJob",
-                                    "Saw completed job: %s, condition: %s", rn, f);
-        }
-        int64_t ct = parse_time(cube_json_str(jobs[i], "status", "completionTime", NULL));
-        if (!strcmp(f, "Complete") && ct > last_ok)
-            last_ok = ct;
-    }
-    char ts[32];
-    if (json_array_size(active))
-        json_object_set_new(st, "active", active);
-    else {
-        json_object_del(st, "active");
-        json_decref(active);
-    }
-    if (last_ok) {
-        cube_time_rfc3339((time_t)last_ok, ts);
-        json_object_set_new(st, "lastSuccessfulTime", json_string(ts));
-    }
-
-    int rc = 0;
-    int requeue_ms = 0;
-    json_t *dt = cube_json_path(cj, "metadata", "deletionTimestamp", NULL);
-    bool suspended = json_is_true(cube_json_path(cj, "spec", "suspend", NULL));
-    cube_cron_t sched;
-    const char *tz = cube_json_str(cj, "spec", "timeZone", NULL);
-    if ((dt && !json_is_null(dt)) || suspended) {
-        /* only the status */
-    } else if (cube_cron_parse(cube_json_str(cj, "spec", "schedule", NULL), &sched, &err) < 0) {
-        cube_recorder_event(s->rec, cj, "Warning", "UnparseableSchedule",
-                            "unparseable schedule: %s", err.msg);
-        cube_err_clear(&err);
-    } else if (tz && *tz && cube_cron_next(&sched, 0, tz) < 0) {
-        cube_recorder_event(s->rec, cj, "Warning", "UnknownTimeZone", "invalid timeZone: \"%s\"",
-                            tz);
-    } else {
-        int64_t now = (int64_t)time(NULL);
-        int64_t earliest = parse_time(json_string_value(json_object_get(st, "lastScheduleTime")));
-        if (!earliest)
-            earliest = parse_time(cube_json_str(cj, "metadata", "creationTimestamp", NULL));
-        json_t *sds = cube_json_path(cj, "spec", "startingDeadlineSeconds", NULL);
-        if (json_is_integer(sds) && now - json_integer_value(sds) > earliest)
-            earliest = now - json_integer_value(sds);
-        /* the most recent scheduled time in (earliest, now] */
-        int64_t scheduled = -1, t = cube_cron_next(&sched, earliest, tz);
-        int missed = 0;
-        while (t > 0 && t <= now) {
-            scheduled = t;
-            if (++missed > 100 && earliest < now - 86400) {
-                /* far behind: Kubernetes warns and looks only at the recent past */
-                cube_recorder_event(s->rec, cj, "Warning", "TooManyMissedTimes",
-                                    "too many missed start times. Set or decrease "
-                                    ".spec.startingDeadlineSeconds or check clock skew");
-                earliest = now - 86400;
-                t = cube_cron_next(&sched, earliest, tz);
-                missed = 0;
-                continue;
-            }
-            t = cube_cron_next(&sched, t, tz);
-        }
-        int64_t next = cube_cron_next(&sched, now, tz);
-        if (next > 0)
-            requeue_ms = (int)((next - now) * 1000) + 100;
-
-        const char *policy = cube_json_str(cj, "spec", "concurrencyPolicy", NULL);
-        size_t nactive = json_array_size(json_object_get(st, "active"));
-        if (scheduled < 0) {
-            /* nothing due */
-        } else if (json_is_integer(sds) && scheduled + json_integer_value(sds) < now) {
-            format_in_zone(scheduled, tz, ts, sizeof(ts));
-            cube_recorder_event(s->rec, cj, "Warning", "MissSchedule",
-                                "Missed scheduled time to start a job: %s", ts);
-        } else if (policy && !strcmp(policy, "Forbid") && nactive > 0) {
-            cube_log_v(2, "cronjob: \"%s\": not starting a job, one is still active", key);
-        } else {
-            if (policy && !strcmp(policy, "Replace")) {
-                for (size_t i = 0; i < n; i++)
-                    if (!job_finished(jobs[i]) && delete_job(s, cj, jobs[i], &err) < 0)
-                        rc = -1;
-                json_object_del(st, "active");
-            }
-            json_auto_t *job = new_job(cj, scheduled, tz);
-            json_auto_t *created = NULL;
-            if (rc == 0 &&
-                cube_client_create(s->ctx->client, s->r_job, ns, job, &created, &err) < 0) {
-                if (strcmp(err.reason ? err.reason : "", "AlreadyExists")) {
-                    cube_recorder_event(s->rec, cj, "Warning", "FailedCreate",
-                                        "Error creating job: %s", err.msg);
-                    rc = -1;
-                }
-                cube_err_clear(&err);
-            } else if (rc == 0) {
-                cube_recorder_event(s->rec, cj, "Normal", "SuccessfulCreate", "Created job %s",
-                                    cube_json_str(created, "metadata", "name", NULL));
-                json_t *act = json_object_get(st, "active");
-                if (!json_is_array(act)) {
-                    act = json_array();
-                    json_object_set_new(st, "active", act);
-                }
-                json_array_append_new(act, job_ref(created));
-            }
-            if (rc == 0) {
-                cube_time_rfc3339((time_t)scheduled, ts);
-                json_object_set_new(st, "lastScheduleTime", json_string(ts));
-            }
-        }
-    }
-    cleanup_history(s, cj, jobs, n);
+    cube_cronjob_plan_t plan;
+    cube_cronjob_plan(cj, jobs, n, (int64_t)time(NULL), &plan);
     cube_json_refs_free(jobs, n);
 
+    size_t i;
+    json_t *v;
+    json_array_foreach(plan.events, i, v)
+    {
+        cube_recorder_event(s->rec, cj, json_string_value(json_array_get(v, 0)),
+                            json_string_value(json_array_get(v, 1)), "%s",
+                            json_string_value(json_array_get(v, 2)));
+    }
+    int rc = 0;
+    json_auto_t *opts = json_pack("{s:s, s:s, s:s}", "kind", "DeleteOptions", "apiVersion", "v1",
+                                  "propagationPolicy", "Background");
+    json_array_foreach(plan.delete_jobs, i, v)
+    {
+        if (cube_client_delete(s->ctx->client, s->r_job, ns, json_string_value(v), opts, &err) <
+                0 &&
+            err.code != 404) {
+            cube_recorder_event(s->rec, cj, "Warning", "FailedDelete", "Deleted job: %s", err.msg);
+            rc = -1;
+        } else {
+            cube_recorder_event(s->rec, cj, "Normal", "SuccessfulDelete", "Deleted job %s",
+                                json_string_value(v));
+        }
+        cube_err_clear(&err);
+    }
+    if (plan.create && rc == 0) {
+        json_auto_t *created = NULL;
+        if (cube_client_create(s->ctx->client, s->r_job, ns, plan.create, &created, &err) < 0) {
+            if (strcmp(err.reason ? err.reason : "", "AlreadyExists")) {
+                cube_recorder_event(s->rec, cj, "Warning", "FailedCreate", "Error creating job: %s",
+                                    err.msg);
+                cube_cronjob_plan_clear(&plan);
+                return -1; /* lastScheduleTime is not recorded: the run is retried */
+            }
+            cube_err_clear(&err);
+        } else {
+            cube_recorder_event(s->rec, cj, "Normal", "SuccessfulCreate", "Created job %s",
+                                cube_json_str(created, "metadata", "name", NULL));
+            json_t *act = json_object_get(plan.status, "active");
+            if (!json_is_array(act)) {
+                act = json_array();
+                json_object_set_new(plan.status, "active", act);
+            }
+            json_array_append_new(act, job_ref(created));
+        }
+    }
+    json_t *old = json_object_get(cj, "status");
     json_auto_t *empty = json_object();
-    if (!json_equal(st, old ? old : empty) && json_object_size(st)) {
+    if (rc == 0 && !json_equal(plan.status, old ? old : empty) && json_object_size(plan.status)) {
         json_auto_t *upd = json_deep_copy(cj);
-        json_object_set(upd, "status", st);
+        json_object_set(upd, "status", plan.status);
         if (cube_client_update(s->ctx->client, s->r_cj, upd, "status", NULL, &err) < 0) {
             cube_log_v(2, "cronjob: status of \"%s\": %s", key, err.msg);
             rc = -1;
         }
     }
-    if (requeue_ms > 0)
-        cube_workqueue_add_after(s->q, key, requeue_ms);
+    if (plan.requeue_sec > 0)
+        cube_workqueue_add_after(s->q, key, plan.requeue_sec * 1000 + 100);
+    cube_cronjob_plan_clear(&plan);
     return rc;
 }
 

@@ -534,6 +534,7 @@ static void job_delete(json_t *obj, void *u)
     job_state_t *s = u;
     _cleanup_free_ char *key = cube_object_key(obj);
     cube_expectations_forget(s->exp, key);
+    cube_workqueue_add(s->q, key); /* releases the pods it leaves behind */
 }
 
 /* "ns/job" of a pod's controlling Job, owned, or NULL. */
@@ -547,12 +548,24 @@ static char *pod_job_key(const json_t *pod)
                      json_string_value(json_object_get(ref, "name")));
 }
 
+/* A pod holding our finalizer without a Job to count it (orphaned): released by its own key. */
+#define ORPHAN_PREFIX "!orphan/"
+static void enqueue_orphan(job_state_t *s, const json_t *pod)
+{
+    _cleanup_free_ char *k = cube_object_key(pod);
+    _cleanup_free_ char *key = xasprintf(ORPHAN_PREFIX "%s", k);
+    cube_workqueue_add(s->q, key);
+}
+
 static void pod_add(json_t *obj, void *u)
 {
     job_state_t *s = u;
     _cleanup_free_ char *key = pod_job_key(obj);
-    if (!key)
+    if (!key) {
+        if (has_finalizer(obj))
+            enqueue_orphan(s, obj);
         return;
+    }
     cube_expectations_observe(s->exp, key, 1, 0);
     cube_workqueue_add(s->q, key);
 }
@@ -560,6 +573,8 @@ static void pod_update(json_t *old, json_t *obj, void *u)
 {
     job_state_t *s = u;
     _cleanup_free_ char *key = pod_job_key(obj);
+    if (!key && has_finalizer(obj))
+        enqueue_orphan(s, obj);
     if (key && old != obj)
         cube_workqueue_add(s->q, key);
 }
@@ -659,13 +674,37 @@ static int sync_job(const char *key, void *u)
     job_state_t *s = u;
     if (!cube_informer_synced(s->jobs) || !cube_informer_synced(s->pods))
         return -1;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (!strncmp(key, ORPHAN_PREFIX, strlen(ORPHAN_PREFIX))) {
+        _cleanup_free_ char *pns = NULL, *pname = NULL;
+        cube_split_key(key + strlen(ORPHAN_PREFIX), &pns, &pname);
+        json_auto_t *pod = cube_informer_get(s->pods, pns, pname);
+        _cleanup_free_ char *owner = pod ? pod_job_key(pod) : NULL;
+        if (!pod || owner || !has_finalizer(pod))
+            return 0;
+        json_auto_t *names = json_pack("[s]", pname);
+        unfinalize(s, pns, names, &err);
+        return err.code ? -1 : 0;
+    }
     _cleanup_free_ char *ns = NULL, *name = NULL;
     cube_split_key(key, &ns, &name);
     json_auto_t *job = cube_informer_get(s->jobs, ns, name);
-    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_t **pods = NULL;
-    if (!job)
-        return 0;
+    if (!job) {
+        /* Gone: its pods still holding our finalizer are released. */
+        json_t **all = NULL;
+        size_t na = cube_informer_by_index(s->pods, CUBE_CTRL_INDEX_NS, ns, &all);
+        json_auto_t *names = json_array();
+        for (size_t i = 0; i < na; i++) {
+            _cleanup_free_ char *pk = pod_job_key(all[i]);
+            if (pk && !strcmp(pk, key) && has_finalizer(all[i]))
+                json_array_append_new(names,
+                                      json_string(cube_json_str(all[i], "metadata", "name", NULL)));
+        }
+        cube_json_refs_free(all, na);
+        unfinalize(s, ns, names, &err);
+        return err.code ? -1 : 0;
+    }
     if (!cube_expectations_satisfied(s->exp, key))
         return 0; /* the informer's events will bring the key back */
     size_t n = job_pods(s, job, &pods);

@@ -388,8 +388,8 @@ static int sync_node(nlc_state_t *s, const char *name)
         want = cube_node_desired_taints(cur, now, false);
         cube_workqueue_add_after(s->q, key, wait_ms);
     }
-    if (!json_equal(want, have ? have : json_array()) &&
-        !(json_array_size(want) == 0 && json_array_size(have) == 0)) {
+    bool differ = have ? !json_equal(want, have) : json_array_size(want) > 0;
+    if (differ && !(json_array_size(want) == 0 && json_array_size(have) == 0)) {
         json_auto_t *upd = json_deep_copy(cur);
         if (json_array_size(want))
             json_object_set(cube_json_obj(upd, "spec"), "taints", want);

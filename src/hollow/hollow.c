@@ -103,10 +103,10 @@ static json_t *node_conditions(void)
     };
     json_t *a = json_array();
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(c); i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", c[i][0],
-                                           "status", c[i][1], "lastHeartbeatTime", ts,
-                                           "lastTransitionTime", ts, "reason", c[i][2], "message",
-                                           c[i][3]));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", c[i][0], "status",
+                                        c[i][1], "lastHeartbeatTime", ts, "lastTransitionTime", ts,
+                                        "reason", c[i][2], "message", c[i][3]));
     return a;
 }
 
@@ -162,12 +162,12 @@ static int register_node(hollow_t *h, hnode_t *n)
         uid = cube_json_str(cur, "metadata", "uid", NULL);
     char ts[40];
     now_micro(ts);
-    json_auto_t *lease = json_pack(
-        "{s:s, s:s, s:{s:s, s:s, s:[{s:s, s:s, s:s, s:s}]}, s:{s:s, s:i, s:s}}", "apiVersion",
-        "coordination.k8s.io/v1", "kind", "Lease", "metadata", "name", n->name, "namespace",
-        "kube-node-lease", "ownerReferences", "apiVersion", "v1", "kind", "Node", "name", n->name,
-        "uid", uid ? uid : "", "spec", "holderIdentity", n->name, "leaseDurationSeconds", 40,
-        "renewTime", ts);
+    json_auto_t *lease =
+        json_pack("{s:s, s:s, s:{s:s, s:s, s:[{s:s, s:s, s:s, s:s}]}, s:{s:s, s:i, s:s}}",
+                  "apiVersion", "coordination.k8s.io/v1", "kind", "Lease", "metadata", "name",
+                  n->name, "namespace", "kube-node-lease", "ownerReferences", "apiVersion", "v1",
+                  "kind", "Node", "name", n->name, "uid", uid ? uid : "", "spec", "holderIdentity",
+                  n->name, "leaseDurationSeconds", 40, "renewTime", ts);
     if (cube_client_create(h->client, res("coordination.k8s.io", "leases"), "kube-node-lease",
                            lease, NULL, &err) < 0 &&
         err.code != 409) {
@@ -387,9 +387,9 @@ static void *watch_main(void *arg)
             }
             ws.rv = xstrdup(cube_json_str(list, "metadata", "resourceVersion", NULL) ?: "0");
         }
-        _cleanup_free_ char *path = xasprintf(
-            "/api/v1/pods?fieldSelector=%s&resourceVersion=%s&allowWatchBookmarks=true", sel,
-            ws.rv);
+        _cleanup_free_ char *path =
+            xasprintf("/api/v1/pods?fieldSelector=%s&resourceVersion=%s&allowWatchBookmarks=true",
+                      sel, ws.rv);
         ws.expired = false;
         if (cube_client_watch(h->client, path, on_pod_event, &ws, h->stop, &err) < 0) {
             cube_log_v(1, "hollow: watch pods: %s", err.msg);
@@ -461,8 +461,7 @@ static json_t *pod_conditions(const char *ts, bool ready)
 }
 
 /* The status a kubelet would write: running (ready) or terminated with exit_code. */
-static json_t *pod_status(hollow_t *h, const json_t *rec, const char *ip, bool done,
-                          int exit_code)
+static json_t *pod_status(hollow_t *h, const json_t *rec, const char *ip, bool done, int exit_code)
 {
     int node = (int)json_integer_value(json_object_get(rec, "node"));
     char ts[40];
@@ -477,16 +476,15 @@ static json_t *pod_status(hollow_t *h, const json_t *rec, const char *ip, bool d
         char cid[80];
         snprintf(cid, sizeof(cid), "containerd://%016llx%016llx", (unsigned long long)random(),
                  (unsigned long long)random());
-        json_t *state =
-            done ? json_pack("{s:{s:i, s:s, s:s, s:s, s:s}}", "terminated", "exitCode", exit_code,
-                             "reason", exit_code ? "Error" : "Completed", "startedAt", ts,
-                             "finishedAt", ts, "containerID", cid)
-                 : json_pack("{s:{s:s}}", "running", "startedAt", ts);
-        json_array_append_new(
-            cstat, json_pack("{s:s, s:o, s:b, s:b, s:i, s:s, s:s, s:s}", "name", name, "state",
-                             state, "ready", !done, "started", !done, "restartCount", 0, "image",
-                             image ? image : "", "imageID", image ? image : "", "containerID",
-                             cid));
+        json_t *state = done ? json_pack("{s:{s:i, s:s, s:s, s:s, s:s}}", "terminated", "exitCode",
+                                         exit_code, "reason", exit_code ? "Error" : "Completed",
+                                         "startedAt", ts, "finishedAt", ts, "containerID", cid)
+                             : json_pack("{s:{s:s}}", "running", "startedAt", ts);
+        json_array_append_new(cstat,
+                              json_pack("{s:s, s:o, s:b, s:b, s:i, s:s, s:s, s:s}", "name", name,
+                                        "state", state, "ready", !done, "started", !done,
+                                        "restartCount", 0, "image", image ? image : "", "imageID",
+                                        image ? image : "", "containerID", cid));
     }
     const char *phase = !done ? "Running" : exit_code ? "Failed" : "Succeeded";
     return json_pack("{s:{s:s, s:o, s:s, s:[{s:s}], s:s, s:[{s:s}], s:s, s:O, s:o}}", "status",

@@ -92,6 +92,7 @@ typedef struct sched_spread {
     bool honor_affinity; /* nodeAffinityPolicy (default Honor) */
     bool honor_taints; /* nodeTaintsPolicy (default Ignore) */
     cube_selector_t *sel; /* labelSelector plus matchLabelKeys */
+    json_t *sel_json; /* the same as JSON (NULL: no selector) */
 } sched_spread_t;
 
 /*
@@ -115,11 +116,20 @@ typedef struct sched_pod {
     sched_terms_t aff, anti, pref_aff, pref_anti;
     size_t nspread;
     sched_spread_t *spread;
+    bool spread_defaulted; /* the cluster's default constraints (no spec'd ones) */
 } sched_pod_t;
 
 /* Returns a new pod info (obj is referenced), or NULL for an object without a name. */
 sched_pod_t *sched_pod_new(json_t *obj);
 void sched_pod_free(sched_pod_t *p); /* accepts NULL */
+/*
+ * Gives a pod without topologySpreadConstraints the scheduler's default ones
+ * (kubernetes.io/hostname maxSkew 3 and topology.kubernetes.io/zone maxSkew 5,
+ * ScheduleAnyway) over selector, a LabelSelector built from the services
+ * selecting the pod and its controller (upstream's DefaultSelector). Nothing
+ * happens for an empty selector.
+ */
+void sched_pod_default_spread(sched_pod_t *p, const json_t *selector);
 /* The pod's request as Kubernetes 1.32 computes it (containers, init and sidecar
  * containers, overhead). nonzero: missing cpu/memory requests count 100m / 200Mi. */
 void sched_pod_requests(const json_t *pod, bool nonzero, sched_res_t *ret);
@@ -145,6 +155,8 @@ typedef struct sched_node {
     ssize_t idx; /* position in the snapshot's list; -1 when not listed */
 } sched_node_t;
 
+typedef struct sched_spread_cache sched_spread_cache_t;
+
 typedef struct sched_snapshot {
     sched_map_t nodes; /* name -> sched_node_t* (listed or not) */
     sched_node_t **list; /* nodes with an object, in the order the cycles walk them */
@@ -153,6 +165,10 @@ typedef struct sched_snapshot {
     sched_map_t ns_labels; /* namespace -> json labels (a reference) */
     sched_map_t images; /* image name -> number of nodes holding it (as intptr_t) */
     size_t naff; /* assigned pods with affinity terms, cluster-wide */
+    /* PodTopologySpread domain counts of recent constraints, kept up to date pod by pod
+       (plugins.c): consecutive pods of one workload skip recounting the cluster */
+    sched_spread_cache_t *spread_caches;
+    uint64_t spread_tick;
 } sched_snapshot_t;
 
 void sched_snapshot_init(sched_snapshot_t *s);
@@ -168,6 +184,12 @@ void sched_snapshot_ns_set(sched_snapshot_t *s, const char *ns, json_t *labels);
 void sched_snapshot_ns_delete(sched_snapshot_t *s, const char *ns);
 const json_t *sched_snapshot_ns_labels(const sched_snapshot_t *s, const char *ns);
 sched_node_t *sched_snapshot_node(const sched_snapshot_t *s, const char *name);
+
+/* Keeps the spread caches in step with a pod added to (+1) or removed from (-1) node n. */
+void sched_spread_caches_pod(sched_snapshot_t *s, const sched_pod_t *p, const sched_node_t *n,
+                             int delta);
+/* Drops every spread cache (the node set changed). */
+void sched_spread_caches_clear(sched_snapshot_t *s);
 
 /* ---- the queue (queue.c) ------------------------------------------------ */
 
@@ -264,7 +286,7 @@ typedef struct sched_cycle {
     bool need_qnsl; /* the pod's terms select namespaces by label */
     sched_tcount_t aff_counts, anti_counts, existing_anti;
     /* PodTopologySpread (hard constraints), per constraint of the pod */
-    sched_tcount_t *spread_counts;
+    sched_tcount_t **spread_counts; /* borrowed from the snapshot's spread caches */
     int64_t *spread_min;
     /* InterPodAffinity (score): topology pair -> summed weights; the keys seen */
     bool ipa_scoring;

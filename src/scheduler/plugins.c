@@ -298,6 +298,9 @@ static void f_resources(sched_cycle_t *c, const sched_node_t *n, sched_status_t 
 
 static bool node_has_keys(const sched_node_t *n, const sched_pod_t *p, bool hard)
 {
+    /* the default constraints score nodes that lack a key too (requireAllTopologies) */
+    if (!hard && p->spread_defaulted)
+        return true;
     for (size_t i = 0; i < p->nspread; i++)
         if (p->spread[i].hard == hard && !label(n, p->spread[i].topology_key))
             return false;
@@ -337,6 +340,122 @@ static int64_t count_matching(const sched_node_t *n, const sched_spread_t *s, co
     return k;
 }
 
+/*
+ * The domain counts of one hard constraint (upstream's PreFilter state),
+ * memoised in the snapshot: the next pods of the same workload share them,
+ * and every pod added or removed afterwards updates them, so a cycle does
+ * not recount the cluster's pods. Keyed by everything the counts depend on.
+ */
+struct sched_spread_cache {
+    struct sched_spread_cache *next;
+    char *sig, *ns, *key;
+    cube_selector_t *sel;
+    sched_map_t eligible; /* node name -> (void *)1 */
+    sched_tcount_t counts;
+    uint64_t used;
+};
+
+#define SPREAD_CACHES_MAX 8
+
+static void spread_cache_free(sched_spread_cache_t *sc)
+{
+    free(sc->sig);
+    free(sc->ns);
+    free(sc->key);
+    cube_selector_free(sc->sel);
+    sched_map_clear(&sc->eligible);
+    tc_clear(&sc->counts);
+    free(sc);
+}
+
+void sched_spread_caches_clear(sched_snapshot_t *s)
+{
+    while (s->spread_caches) {
+        sched_spread_cache_t *sc = s->spread_caches;
+        s->spread_caches = sc->next;
+        spread_cache_free(sc);
+    }
+}
+
+void sched_spread_caches_pod(sched_snapshot_t *s, const sched_pod_t *p, const sched_node_t *n,
+                             int delta)
+{
+    for (sched_spread_cache_t *sc = s->spread_caches; sc; sc = sc->next) {
+        if (p->terminating || strcmp(p->ns, sc->ns) || !sched_map_get(&sc->eligible, n->name) ||
+            !cube_selector_matches(sc->sel, p->labels))
+            continue;
+        const char *v = label(n, sc->key);
+        if (v)
+            tc_add(&sc->counts, sc->key, v, delta);
+    }
+}
+
+static void sig_json(cube_buf_t *b, const json_t *j)
+{
+    char *d = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+    cube_buf_puts(b, d ? d : "-");
+    cube_buf_putc(b, '\x1f');
+    free(d);
+}
+
+static sched_tcount_t *spread_counts_for(sched_cycle_t *c, const sched_spread_t *s)
+{
+    /* The caches are a memo of the snapshot, not part of what it says. */
+    sched_snapshot_t *snap = (sched_snapshot_t *)c->snap;
+    const sched_pod_t *p = c->pod;
+    cube_buf_t b = CUBE_BUF_INIT;
+    cube_buf_printf(&b, "%s\x1f%s\x1f", p->ns, s->topology_key);
+    sig_json(&b, s->sel_json);
+    for (size_t i = 0; i < p->nspread; i++)
+        if (p->spread[i].hard)
+            cube_buf_printf(&b, "%s,", p->spread[i].topology_key);
+    cube_buf_putc(&b, '\x1f');
+    if (s->honor_affinity) {
+        sig_json(&b, c->node_selector);
+        sig_json(&b, c->node_required);
+    }
+    if (s->honor_taints)
+        sig_json(&b, c->tolerations);
+    sched_spread_cache_t **pp = &snap->spread_caches, *sc;
+    size_t n = 0;
+    for (; (sc = *pp); pp = &sc->next, n++)
+        if (!strcmp(sc->sig, b.data)) {
+            sc->used = ++snap->spread_tick;
+            cube_buf_clear(&b);
+            return &sc->counts;
+        }
+    if (n >= SPREAD_CACHES_MAX) { /* evict the least recently used */
+        sched_spread_cache_t **lru = &snap->spread_caches;
+        for (pp = &snap->spread_caches; *pp; pp = &(*pp)->next)
+            if ((*pp)->used < (*lru)->used)
+                lru = pp;
+        sc = *lru;
+        *lru = sc->next;
+        spread_cache_free(sc);
+    }
+    sc = xcalloc(1, sizeof(*sc));
+    sc->sig = cube_buf_steal(&b, NULL);
+    sc->ns = xstrdup(p->ns);
+    sc->key = xstrdup(s->topology_key);
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_label_selector_from_json(s->sel_json, &sc->sel, &err) < 0) {
+        cube_err_clear(&err);
+        cube_label_selector_from_json(NULL, &sc->sel, &err);
+    }
+    for (size_t j = 0; j < snap->nlist; j++) {
+        const sched_node_t *nd = snap->list[j];
+        if (!node_has_keys(nd, p, true) || !spread_node_eligible(c, s, nd))
+            continue;
+        sched_map_put(&sc->eligible, nd->name, (void *)1);
+        tc_add(&sc->counts, s->topology_key, label(nd, s->topology_key),
+               count_matching(nd, s, p->ns));
+    }
+    sc->used = ++snap->spread_tick;
+    sc->next = snap->spread_caches;
+    snap->spread_caches = sc;
+    return &sc->counts;
+}
+
 static void spread_prefilter(sched_cycle_t *c)
 {
     const sched_pod_t *p = c->pod;
@@ -346,15 +465,9 @@ static void spread_prefilter(sched_cycle_t *c)
         const sched_spread_t *s = &p->spread[i];
         if (!s->hard)
             continue;
-        for (size_t j = 0; j < c->snap->nlist; j++) {
-            const sched_node_t *n = c->snap->list[j];
-            if (!node_has_keys(n, p, true) || !spread_node_eligible(c, s, n))
-                continue;
-            tc_add(&c->spread_counts[i], s->topology_key, label(n, s->topology_key),
-                   count_matching(n, s, p->ns));
-        }
+        c->spread_counts[i] = spread_counts_for(c, s);
         size_t domains;
-        int64_t min = tc_min(&c->spread_counts[i], s->topology_key, &domains);
+        int64_t min = tc_min(c->spread_counts[i], s->topology_key, &domains);
         if (!domains || (s->min_domains > 0 && (int64_t)domains < s->min_domains))
             min = 0;
         c->spread_min[i] = min;
@@ -376,7 +489,7 @@ static void f_spread(sched_cycle_t *c, const sched_node_t *n, sched_status_t *st
             return;
         }
         int64_t self = cube_selector_matches(s->sel, p->labels) ? 1 : 0;
-        int64_t skew = tc_get(&c->spread_counts[i], s->topology_key, v) + self - c->spread_min[i];
+        int64_t skew = tc_get(c->spread_counts[i], s->topology_key, v) + self - c->spread_min[i];
         if (skew > s->max_skew) {
             sched_status_add(st, ST_UNSCHED,
                              "node(s) didn't match pod topology spread constraints");
@@ -493,6 +606,8 @@ static void ipa_prescore(sched_cycle_t *c, sched_node_t *const *nodes, size_t nn
             continue;
         for (size_t k = 0; k < n->npods; k++) {
             const sched_pod_t *q = n->pods[k];
+            if (!has_pref && !q->aff.n && !q->pref_aff.n && !q->pref_anti.n)
+                continue;
             const json_t *qnsl = c->need_qnsl ? sched_snapshot_ns_labels(c->snap, q->ns) : NULL;
             ipa_terms_score(c, &p->pref_aff, q, qnsl, n, 1, false);
             ipa_terms_score(c, &p->pref_anti, q, qnsl, n, -1, false);
@@ -648,7 +763,7 @@ static void spread_prescore(sched_cycle_t *c, sched_node_t *const *nodes, size_t
         c->soft_nodes++;
         for (size_t i = 0; i < c->nsoft; i++) {
             const char *k = c->soft[i]->topology_key;
-            if (!strcmp(k, "kubernetes.io/hostname"))
+            if (!strcmp(k, "kubernetes.io/hostname") || !label(n, k))
                 continue;
             if (!tc_has(&c->soft_counts[i], k, label(n, k))) {
                 tc_add(&c->soft_counts[i], k, label(n, k), 0);
@@ -673,7 +788,7 @@ static void spread_prescore(sched_cycle_t *c, sched_node_t *const *nodes, size_t
                 !spread_node_eligible(c, s, n))
                 continue;
             const char *v = label(n, s->topology_key);
-            if (tc_has(&c->soft_counts[i], s->topology_key, v))
+            if (v && tc_has(&c->soft_counts[i], s->topology_key, v))
                 tc_add(&c->soft_counts[i], s->topology_key, v, count_matching(n, s, p->ns));
         }
     }
@@ -691,6 +806,8 @@ static int64_t s_spread(sched_cycle_t *c, const sched_node_t *n)
     for (size_t i = 0; i < c->nsoft; i++) {
         const sched_spread_t *s = c->soft[i];
         const char *v = label(n, s->topology_key);
+        if (!v)
+            continue;
         int64_t cnt = !strcmp(s->topology_key, "kubernetes.io/hostname")
                           ? count_matching(n, s, c->pod->ns)
                           : tc_get(&c->soft_counts[i], s->topology_key, v);
@@ -854,9 +971,6 @@ void sched_cycle_clear(sched_cycle_t *c)
     tc_clear(&c->anti_counts);
     tc_clear(&c->existing_anti);
     tc_clear(&c->ipa_score);
-    for (size_t i = 0; c->pod && i < c->pod->nspread; i++)
-        if (c->spread_counts)
-            tc_clear(&c->spread_counts[i]);
     free(c->spread_counts);
     free(c->spread_min);
     for (size_t i = 0; i < c->nsoft; i++)

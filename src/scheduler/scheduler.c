@@ -21,6 +21,8 @@ typedef struct sched {
     const cube_scheduler_config_t *cfg;
     cube_client_t *client;
     cube_informers_t *informers;
+    /* read (never under mu) for the default spread selector */
+    cube_informer_t *services, *replicasets, *statefulsets, *rcs;
     cube_recorder_t *rec;
     cube_pool_t *binders;
     const cube_resource_t *r_pods, *r_nodes, *r_ns;
@@ -61,6 +63,94 @@ static bool ours(const sched_t *s, const json_t *pod)
     return json_array_size(cube_json_path(pod, "spec", "schedulingGates", NULL)) == 0;
 }
 
+/* Adds a map of labels to sel's matchLabels. */
+static void merge_labels(json_t *sel, const json_t *map)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)map, k, v)
+    {
+        if (json_is_string(v))
+            json_object_set(cube_json_obj(sel, "matchLabels"), k, v);
+    }
+}
+
+/*
+ * upstream's DefaultSelector: the selectors of the services selecting pod,
+ * and of its controller (ReplicaSet, StatefulSet, ReplicationController),
+ * merged into one LabelSelector; NULL when the pod has its own constraints
+ * or nothing selects it. Reads other informers: call without s->mu held.
+ */
+static json_t *default_selector(sched_t *s, const json_t *pod)
+{
+    if (json_array_size(cube_json_path(pod, "spec", "topologySpreadConstraints", NULL)))
+        return NULL;
+    const char *ns = cube_json_str(pod, "metadata", "namespace", NULL);
+    const json_t *labels = cube_json_path(pod, "metadata", "labels", NULL);
+    if (!ns || !json_object_size(labels))
+        return NULL;
+    json_t *sel = json_object();
+    json_t **svcs = NULL;
+    size_t n = cube_informer_by_index(s->services, "namespace", ns, &svcs);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *ss = cube_json_path(svcs[i], "spec", "selector", NULL);
+        if (!json_object_size(ss))
+            continue;
+        bool all = true;
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)ss, k, v)
+        {
+            const char *have = json_string_value(json_object_get(labels, k));
+            if (!have || !json_is_string(v) || strcmp(have, json_string_value(v)))
+                all = false;
+        }
+        if (all)
+            merge_labels(sel, ss);
+    }
+    cube_json_refs_free(svcs, n);
+    size_t i;
+    json_t *ref;
+    json_array_foreach(cube_json_path(pod, "metadata", "ownerReferences", NULL), i, ref)
+    {
+        if (!json_is_true(json_object_get(ref, "controller")))
+            continue;
+        const char *kind = cube_json_str(ref, "kind", NULL) ?: "";
+        const char *name = cube_json_str(ref, "name", NULL) ?: "";
+        const char *av = cube_json_str(ref, "apiVersion", NULL) ?: "";
+        cube_informer_t *inf =
+            !strcmp(kind, "ReplicaSet") && !strcmp(av, "apps/v1")         ? s->replicasets
+            : !strcmp(kind, "StatefulSet") && !strcmp(av, "apps/v1")      ? s->statefulsets
+            : !strcmp(kind, "ReplicationController") && !strcmp(av, "v1") ? s->rcs
+                                                                          : NULL;
+        json_t *owner = inf ? cube_informer_get(inf, ns, name) : NULL;
+        if (!owner)
+            break;
+        const json_t *os = cube_json_path(owner, "spec", "selector", NULL);
+        if (inf == s->rcs) {
+            merge_labels(sel, os);
+        } else {
+            merge_labels(sel, json_object_get(os, "matchLabels"));
+            size_t j;
+            json_t *e;
+            json_array_foreach(json_object_get(os, "matchExpressions"), j, e)
+            {
+                json_t *me = json_object_get(sel, "matchExpressions");
+                if (!me)
+                    json_object_set_new(sel, "matchExpressions", me = json_array());
+                json_array_append(me, e);
+            }
+        }
+        json_decref(owner);
+        break;
+    }
+    if (!json_object_size(sel)) {
+        json_decref(sel);
+        return NULL;
+    }
+    return sel;
+}
+
 static void pod_event(sched_t *s, json_t *old, json_t *obj)
 {
     const char *node = cube_json_str(obj, "spec", "nodeName", NULL);
@@ -68,6 +158,7 @@ static void pod_event(sched_t *s, json_t *old, json_t *obj)
         xasprintf("%s/%s", cube_json_str(obj, "metadata", "namespace", NULL) ?: "",
                   cube_json_str(obj, "metadata", "name", NULL) ?: "");
     uint64_t now = cube_time_mono_ns();
+    json_auto_t *dsel = !(node && *node) && ours(s, obj) ? default_selector(s, obj) : NULL;
     pthread_mutex_lock(&s->mu);
     if (node && *node) {
         sched_queue_delete(&s->queue, key);
@@ -95,6 +186,7 @@ static void pod_event(sched_t *s, json_t *old, json_t *obj)
         } else {
             sched_pod_t *p = sched_pod_new(obj);
             if (p) {
+                sched_pod_default_spread(p, dsel);
                 sched_queue_add(&s->queue, p, pod_changed(old, obj), now);
                 pthread_cond_signal(&s->cond);
             }
@@ -227,7 +319,7 @@ static json_t *pod_ref(const json_t *pod)
 
 typedef struct job {
     sched_t *s;
-    json_t *pod; /* a reference */
+    json_t *pod; /* owned copy */
     char *node; /* bind: the node */
     char *message; /* failure: FitError */
     char *nominated;
@@ -368,7 +460,9 @@ static void schedule_one(sched_t *s, sched_qentry_t *e, uint64_t now)
     s->next_start = r.next_start;
     job_t *j = xcalloc(1, sizeof(*j));
     j->s = s;
-    j->pod = json_incref(e->pod->obj);
+    /* The workers get their own copy: the informer's objects stay on the threads that hold the
+     * scheduler's lock (jansson's reference counts are not fully atomic). */
+    j->pod = json_deep_copy(e->pod->obj);
     if (r.node) {
         sched_pod_t *p = sched_queue_done(&s->queue, e);
         p->node = xstrdup(r.node);
@@ -519,6 +613,15 @@ int cube_scheduler_run(const cube_scheduler_config_t *cfg, const atomic_bool *st
         cube_informers_get(s->informers, s->r_pods, "status.phase!=Succeeded,status.phase!=Failed");
     cube_informer_t *nodes = cube_informers_get(s->informers, s->r_nodes, NULL);
     cube_informer_t *nss = cube_informers_get(s->informers, s->r_ns, NULL);
+    s->services =
+        cube_informers_get(s->informers, cube_api_resource_find("", "v1", "services"), NULL);
+    cube_informer_add_index(s->services, "namespace", cube_index_namespace);
+    s->rcs = cube_informers_get(s->informers,
+                                cube_api_resource_find("", "v1", "replicationcontrollers"), NULL);
+    s->replicasets =
+        cube_informers_get(s->informers, cube_api_resource_find("apps", "v1", "replicasets"), NULL);
+    s->statefulsets = cube_informers_get(
+        s->informers, cube_api_resource_find("apps", "v1", "statefulsets"), NULL);
     cube_informer_add_handlers(
         nss, &(cube_informer_handlers_t){on_ns_add, on_ns_update, on_ns_delete, s});
     cube_informer_add_handlers(

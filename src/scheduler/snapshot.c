@@ -186,7 +186,8 @@ void sched_pod_requests(const json_t *pod, bool nonzero, sched_res_t *ret)
 /* labelSelector with matchLabelKeys (In the pod's value) and mismatchLabelKeys (NotIn) merged
  * in, as the API server and scheduler merge them. NULL selector: matches nothing. */
 static cube_selector_t *compile_selector(const json_t *sel, const json_t *match_keys,
-                                         const json_t *mismatch_keys, const json_t *labels)
+                                         const json_t *mismatch_keys, const json_t *labels,
+                                         json_t **ret_json)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *copy = NULL;
@@ -212,6 +213,8 @@ static cube_selector_t *compile_selector(const json_t *sel, const json_t *match_
         }
         sel = copy;
     }
+    if (ret_json)
+        *ret_json = sel && json_is_object(sel) ? json_deep_copy(sel) : NULL;
     cube_selector_t *ret = NULL;
     if (cube_label_selector_from_json(sel, &ret, &err) < 0) {
         cube_err_clear(&err);
@@ -225,7 +228,7 @@ static void term_parse(const json_t *j, const sched_pod_t *p, int32_t weight, sc
     t->weight = weight;
     t->sel =
         compile_selector(json_object_get(j, "labelSelector"), json_object_get(j, "matchLabelKeys"),
-                         json_object_get(j, "mismatchLabelKeys"), p->labels);
+                         json_object_get(j, "mismatchLabelKeys"), p->labels, NULL);
     t->topology_key = xstrdup(cube_json_str(j, "topologyKey", NULL) ?: "");
     const json_t *nss = json_object_get(j, "namespaces");
     const json_t *nsel = json_object_get(j, "namespaceSelector");
@@ -310,9 +313,32 @@ static void spread_parse(const json_t *arr, sched_pod_t *p)
         s->honor_affinity = !ap || !strcmp(ap, "Honor");
         const char *tp = cube_json_str(v, "nodeTaintsPolicy", NULL);
         s->honor_taints = tp && !strcmp(tp, "Honor");
-        s->sel = compile_selector(json_object_get(v, "labelSelector"),
-                                  json_object_get(v, "matchLabelKeys"), NULL, p->labels);
+        s->sel =
+            compile_selector(json_object_get(v, "labelSelector"),
+                             json_object_get(v, "matchLabelKeys"), NULL, p->labels, &s->sel_json);
     }
+}
+
+void sched_pod_default_spread(sched_pod_t *p, const json_t *selector)
+{
+    if (p->nspread || !selector ||
+        (!json_object_size(json_object_get(selector, "matchLabels")) &&
+         !json_array_size(json_object_get(selector, "matchExpressions"))))
+        return;
+    static const struct {
+        const char *key;
+        int32_t skew;
+    } defaults[] = {{"kubernetes.io/hostname", 3}, {"topology.kubernetes.io/zone", 5}};
+    p->spread = xcalloc(CUBE_ARRAY_SIZE(defaults), sizeof(*p->spread));
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(defaults); i++) {
+        sched_spread_t *sp = &p->spread[p->nspread++];
+        sp->max_skew = defaults[i].skew;
+        sp->topology_key = xstrdup(defaults[i].key);
+        sp->hard = false;
+        sp->honor_affinity = true;
+        sp->sel = compile_selector(selector, NULL, NULL, p->labels, &sp->sel_json);
+    }
+    p->spread_defaulted = true;
 }
 
 /* ---- pods --------------------------------------------------------------- */
@@ -400,6 +426,7 @@ void sched_pod_free(sched_pod_t *p)
     for (size_t i = 0; i < p->nspread; i++) {
         free(p->spread[i].topology_key);
         cube_selector_free(p->spread[i].sel);
+        json_decref(p->spread[i].sel_json);
     }
     free(p->spread);
     free(p);
@@ -471,6 +498,7 @@ void sched_snapshot_node_set(sched_snapshot_t *s, json_t *obj)
     const char *name = cube_json_str(obj, "metadata", "name", NULL);
     if (!name)
         return;
+    sched_spread_caches_clear(s);
     sched_node_t *n = node_get_or_new(s, name);
     if (n->obj)
         node_images(s, n->obj, -1);
@@ -515,6 +543,7 @@ void sched_snapshot_node_delete(sched_snapshot_t *s, const char *name)
     sched_node_t *n = sched_map_get(&s->nodes, name);
     if (!n)
         return;
+    sched_spread_caches_clear(s);
     if (n->idx >= 0) {
         s->list[n->idx] = s->list[--s->nlist];
         s->list[n->idx]->idx = n->idx;
@@ -552,6 +581,7 @@ void sched_snapshot_pod_add(sched_snapshot_t *s, sched_pod_t *p)
     }
     n->pods[n->npods++] = p;
     sched_res_add(&n->requested, &p->req);
+    sched_spread_caches_pod(s, p, n, +1);
     n->nz_cpu += p->nz_cpu;
     n->nz_mem += p->nz_mem;
     if (pod_has_affinity(p)) {
@@ -577,6 +607,7 @@ sched_pod_t *sched_snapshot_pod_remove(sched_snapshot_t *s, const char *key)
         break;
     }
     sched_res_sub(&n->requested, &p->req);
+    sched_spread_caches_pod(s, p, n, -1);
     n->nz_cpu -= p->nz_cpu;
     n->nz_mem -= p->nz_mem;
     if (pod_has_affinity(p)) {
@@ -632,6 +663,7 @@ static void free_json_cb(const char *key, void *val, void *ud)
 
 void sched_snapshot_clear(sched_snapshot_t *s)
 {
+    sched_spread_caches_clear(s);
     sched_map_foreach(&s->pods, free_pod_cb, NULL);
     sched_map_foreach(&s->nodes, free_node_cb, NULL);
     sched_map_foreach(&s->ns_labels, free_json_cb, NULL);

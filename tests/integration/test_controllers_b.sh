@@ -79,6 +79,29 @@ renew_node() {
     fi
 }
 
+# First in the file: every stale node of the cluster competes for the same eviction rate.
+test_node_eviction_rate_limits_noexecute_taints() {
+    start_cmb nodelifecycle
+    a=$(uniq_name rate)
+    b=$(uniq_name rate)
+    mknode "$a"
+    mknode "$b"
+    for _ in 1 2 3; do renew_node "$a"; renew_node "$b"; sleep 1; done
+    # both lapse together: NoSchedule on both at once, NoExecute on one node per 10 s (0.1/s)
+    noexec() { kubectl --kubeconfig "$CUBE_KUBECONFIG" get node "$1" -o json | jq -e '[.spec.taints // [] | .[] | select(.key == "node.kubernetes.io/unreachable" and .effect == "NoExecute")] | length == 1' >/dev/null; }
+    nosched() { kubectl --kubeconfig "$CUBE_KUBECONFIG" get node "$1" -o json | jq -e '[.spec.taints // [] | .[] | select(.key == "node.kubernetes.io/unreachable" and .effect == "NoSchedule")] | length == 1' >/dev/null; }
+    waitb 20 "NoSchedule on both" bash -c "$(declare -f nosched); nosched $a && nosched $b"
+    waitb 10 "NoExecute on one" bash -c "$(declare -f noexec); noexec $a || noexec $b"
+    sleep 3
+    n=0
+    noexec "$a" && n=$((n + 1))
+    noexec "$b" && n=$((n + 1))
+    assert_eq "1" "$n" "NoExecute taints within the first seconds"
+    waitb 20 "NoExecute on both" bash -c "$(declare -f noexec); noexec $a && noexec $b"
+    stop_cmb
+    kc delete node "$a" "$b" >/dev/null
+}
+
 test_endpointslice_follows_pod_readiness() {
     start_cmb endpointslice,endpoints
     ns=$(new_ns eps)
@@ -150,6 +173,7 @@ test_node_lease_lapse_taints_and_evicts() {
     renew_node "$node"
     waitb 20 "taints removed" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get node $node -o json | jq '[.spec.taints // [] | .[] | select(.key | startswith(\"node.kubernetes.io/\"))] | length')\" = 0 ]"
     stop_cmb
+    kc delete node "$node" >/dev/null
 }
 
 test_node_ipam_gives_pod_cidrs() {
@@ -170,6 +194,7 @@ test_node_ipam_gives_pod_cidrs() {
     all=$(kc get nodes -o json | jq -r '.items[].spec.podCIDR // empty' | sort)
     assert_eq "$(sort -u <<<"$all")" "$all" "CIDRs are unique"
     stop_cmb
+    kc delete node "$a" "$b" >/dev/null
 }
 
 test_job_completes() {
@@ -241,6 +266,7 @@ test_daemonset_one_pod_per_node() {
     waitb 20 "status" bash -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get ds -n $ns agent -o json | jq -e '.status.desiredNumberScheduled == 2 and .status.currentNumberScheduled == 2 and .status.updatedNumberScheduled == 2'"
     assert_match "$(kc get ds -n "$ns" agent)" "^agent +2 +2 +0 +2 +0 +pool=$pool +[0-9]+s\$" "kubectl get ds"
     stop_cmb
+    kc delete node "$pool-a" "$pool-b" "$pool-c" >/dev/null
 }
 
 test_statefulset_creates_web0_before_web1() {
@@ -272,5 +298,141 @@ test_statefulset_creates_web0_before_web1() {
     kc scale sts -n "$ns" web --replicas=1 >/dev/null
     waitb 20 "web-1 deleted" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -o json | jq '[.items[] | select(.metadata.name == \"web-1\" and .metadata.deletionTimestamp == null)] | length')\" = 0 ]"
     assert_eq "null" "$(kc get pod -n "$ns" web-0 -o json | jq -c '.metadata.deletionTimestamp')" "web-0 stays"
+    stop_cmb
+}
+
+test_job_backoff_limit_fails() {
+    start_cmb job
+    ns=$(new_ns jobfail)
+    jq -n -c '{apiVersion: "batch/v1", kind: "Job", metadata: {name: "bad"},
+        spec: {backoffLimit: 0, template: {spec: {restartPolicy: "Never",
+        containers: [{name: "c", image: "busybox"}]}}}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    waitb 20 "job pod" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l job-name=bad -o json | jq '.items | length')\" = 1 ]"
+    pod=$(kc get pods -n "$ns" -l job-name=bad -o jsonpath='{.items[0].metadata.name}')
+    kc patch pod -n "$ns" "$pod" --subresource=status --type=merge \
+        -p '{"status":{"phase":"Failed"}}' >/dev/null
+    waitb 30 "job failed" bash -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get job -n $ns bad -o json | jq -e '.status.conditions // [] | map(select(.type == \"Failed\" and .status == \"True\")) | length == 1'"
+    jj=$(kc get job -n "$ns" bad -o json)
+    assert_eq "FailureTarget/BackoffLimitExceeded Failed/BackoffLimitExceeded " "$(jq -r '.status.conditions[] | "\(.type)/\(.reason)"' <<<"$jj" | tr '\n' ' ')" conditions
+    assert_eq "Job has reached the specified backoff limit" "$(jq -r '.status.conditions[1].message' <<<"$jj")" message
+    assert_eq "1" "$(jq -r '.status.failed' <<<"$jj")" failed
+    assert_match "$(kc get job -n "$ns" bad)" '^bad +Failed +0/1 +[0-9]+s +[0-9]+s$' "failed job line"
+    sleep 1
+    assert_eq "1" "$(kc get pods -n "$ns" -l job-name=bad -o json | jq '.items | length')" "no pod re-created"
+    stop_cmb
+}
+
+test_podgc_deletes_pods_of_deleted_nodes() {
+    start_cmb podgc
+    node=$(uniq_name gone)
+    mknode "$node"
+    ns=$(new_ns podgc)
+    jq -n -c --arg n "$node" '{apiVersion: "v1", kind: "Pod", metadata: {name: "orphan"},
+        spec: {nodeName: $n, containers: [{name: "c", image: "nginx"}]}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    jq -n -c '{apiVersion: "v1", kind: "Pod", metadata: {name: "unbound"},
+        spec: {containers: [{name: "c", image: "nginx"}]}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    kc delete node "$node" >/dev/null
+    # quarantine, then a GET confirms the node is gone, then a forced delete
+    waitb 45 "orphan force-deleted" bash -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns orphan"
+    assert_eq "unbound" "$(kc get pod -n "$ns" unbound -o jsonpath='{.metadata.name}')" "unscheduled pod stays"
+    stop_cmb
+}
+
+test_statefulset_rolling_update_with_partition() {
+    start_cmb statefulset
+    ns=$(new_ns stsru)
+    jq -n -c '{apiVersion: "apps/v1", kind: "StatefulSet", metadata: {name: "db"},
+        spec: {replicas: 3, serviceName: "db", selector: {matchLabels: {app: "db"}},
+        updateStrategy: {type: "RollingUpdate", rollingUpdate: {partition: 1}},
+        template: {metadata: {labels: {app: "db"}}, spec: {containers: [{name: "c", image: "db:1"}]}}}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    for i in 0 1 2; do
+        waitb 20 "db-$i" kc get pod -n "$ns" "db-$i"
+        set_pod_status "$ns" "db-$i" Running True "10.42.1.$((i + 1))"
+    done
+    old=$(kc get pod -n "$ns" db-0 -o jsonpath='{.metadata.labels.controller-revision-hash}')
+    kc patch sts -n "$ns" db --type=merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"c","image":"db:2"}]}}}}' >/dev/null
+    # db-2 is replaced first, then db-1; db-0 is below the partition
+    waitb 20 "db-2 on the new revision" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns db-2 -o jsonpath='{.spec.containers[0].image}')\" = db:2 ]"
+    assert_eq "db:1" "$(kc get pod -n "$ns" db-1 -o jsonpath='{.spec.containers[0].image}')" "db-1 waits for db-2"
+    set_pod_status "$ns" db-2 Running True 10.42.1.3
+    waitb 20 "db-1 on the new revision" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns db-1 -o jsonpath='{.spec.containers[0].image}')\" = db:2 ]"
+    set_pod_status "$ns" db-1 Running True 10.42.1.2
+    sleep 2
+    assert_eq "db:1 $old" "$(kc get pod -n "$ns" db-0 -o jsonpath='{.spec.containers[0].image} {.metadata.labels.controller-revision-hash}')" "db-0 below the partition"
+    new=$(kc get pod -n "$ns" db-1 -o jsonpath='{.metadata.labels.controller-revision-hash}')
+    [ "$new" != "$old" ] || fail "the revision did not change"
+    waitb 20 "status" bash -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get sts -n $ns db -o json | jq -e '.status.updateRevision == \"$new\" and .status.currentRevision == \"$old\" and .status.updatedReplicas == 2 and .status.readyReplicas == 3'"
+    assert_eq "2" "$(kc get controllerrevisions -n "$ns" -o json | jq '.items | length')" "two ControllerRevisions"
+    stop_cmb
+}
+
+test_indexed_job_gives_each_pod_its_index() {
+    start_cmb job
+    ns=$(new_ns idx)
+    jq -n -c '{apiVersion: "batch/v1", kind: "Job", metadata: {name: "idx"},
+        spec: {completions: 3, parallelism: 2, completionMode: "Indexed",
+        template: {spec: {restartPolicy: "Never", containers: [{name: "c", image: "busybox"}]}}}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    waitb 20 "two pods" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l job-name=idx -o json | jq '.items | length')\" = 2 ]"
+    pods=$(kc get pods -n "$ns" -l job-name=idx -o json)
+    assert_eq "0:idx-0 1:idx-1 " "$(jq -r '.items[] | "\(.metadata.annotations["batch.kubernetes.io/job-completion-index"]):\(.spec.hostname)"' <<<"$pods" | sort | tr '\n' ' ')" "indexes and hostnames"
+    p0=$(jq -r '.items[] | select(.metadata.labels["batch.kubernetes.io/job-completion-index"] == "0") | .metadata.name' <<<"$pods")
+    assert_match "$p0" '^idx-0-[a-z0-9]{5}$' "indexed pod name"
+    kc patch pod -n "$ns" "$p0" --subresource=status --type=merge -p '{"status":{"phase":"Succeeded"}}' >/dev/null
+    # index 2 starts once index 0 is done
+    waitb 20 "index 2" bash -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l batch.kubernetes.io/job-completion-index=2 -o json | jq -e '.items | length == 1'"
+    waitb 20 "completedIndexes" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get job -n $ns idx -o jsonpath='{.status.completedIndexes}')\" = 0 ]"
+    stop_cmb
+}
+
+test_daemonset_rolling_update_replaces_pods() {
+    start_cmb daemonset
+    pool=$(uniq_name roll)
+    mknode "$pool-a" "{\"pool\":\"$pool\"}"
+    mknode "$pool-b" "{\"pool\":\"$pool\"}"
+    ns=$(new_ns dsru)
+    jq -n -c --arg p "$pool" '{apiVersion: "apps/v1", kind: "DaemonSet", metadata: {name: "agent"},
+        spec: {selector: {matchLabels: {app: "agent"}}, template: {metadata: {labels: {app: "agent"}},
+        spec: {nodeSelector: {pool: $p}, containers: [{name: "c", image: "agent:1"}]}}}}' |
+        kc create --validate=false -n "$ns" -f - >/dev/null
+    waitb 20 "two pods" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l app=agent -o json | jq '.items | length')\" = 2 ]"
+    for p in $(kc get pods -n "$ns" -l app=agent -o jsonpath='{.items[*].metadata.name}'); do
+        set_pod_status "$ns" "$p" Running True
+    done
+    waitb 20 "2 available" bash -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get ds -n $ns agent -o json | jq -e '.status.numberAvailable == 2'"
+    kc patch ds -n "$ns" agent --type=merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"c","image":"agent:2"}]}}}}' >/dev/null
+    # maxUnavailable 1: one old pod goes and is replaced, the other waits for it to be ready
+    waitb 20 "one new pod" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l app=agent -o json | jq '[.items[] | select(.spec.containers[0].image == \"agent:2\")] | length')\" = 1 ]"
+    sleep 2
+    assert_eq "1" "$(kc get pods -n "$ns" -l app=agent -o json | jq '[.items[] | select(.spec.containers[0].image == "agent:1" and .metadata.deletionTimestamp == null)] | length')" "one old pod still serves"
+    new=$(kc get pods -n "$ns" -l app=agent -o json | jq -r '.items[] | select(.spec.containers[0].image == "agent:2") | .metadata.name')
+    set_pod_status "$ns" "$new" Running True
+    waitb 20 "both new" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l app=agent -o json | jq '[.items[] | select(.spec.containers[0].image == \"agent:2\")] | length')\" = 2 ]"
+    assert_eq "2" "$(kc get controllerrevisions -n "$ns" -o json | jq '.items | length')" "two ControllerRevisions"
+    stop_cmb
+    kc delete node "$pool-a" "$pool-b" >/dev/null
+}
+
+test_job_deleted_releases_pod_finalizers() {
+    start_cmb job
+    ns=$(new_ns jobdel)
+    kc create job gone -n "$ns" --image=busybox >/dev/null
+    waitb 20 "job pod" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l job-name=gone -o json | jq '.items | length')\" = 1 ]"
+    pod=$(kc get pods -n "$ns" -l job-name=gone -o jsonpath='{.items[0].metadata.name}')
+    # orphaned (no garbage collector runs here): the tracking finalizer must not pin the pod
+    kc delete job -n "$ns" gone --cascade=orphan --wait=false >/dev/null
+    waitb 20 "finalizer released" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns $pod -o json | jq '.metadata.finalizers // [] | length')\" = 0 ]"
+    kc delete pod -n "$ns" "$pod" --wait=false >/dev/null
+    waitb 20 "pod gone" bash -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns $pod"
+    # deleted outright (background cascade, its pods left to a garbage collector)
+    kc create job gone2 -n "$ns" --image=busybox >/dev/null
+    waitb 20 "job pod" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods -n $ns -l job-name=gone2 -o json | jq '.items | length')\" = 1 ]"
+    pod=$(kc get pods -n "$ns" -l job-name=gone2 -o jsonpath='{.items[0].metadata.name}')
+    kc delete job -n "$ns" gone2 >/dev/null
+    waitb 20 "finalizer released" bash -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod -n $ns $pod -o json | jq '.metadata.finalizers // [] | length')\" = 0 ]"
     stop_cmb
 }

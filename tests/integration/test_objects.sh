@@ -566,3 +566,15 @@ EOF
     )
     assert_match "$out" '^configmap/gen-[a-z0-9]{5} created$'
 }
+
+test_pod_binding_sets_node_and_condition() {
+    ns=$(new_ns bind)
+    kc run p -n "$ns" --image nginx >/dev/null
+    printf '{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p"},"target":{"apiVersion":"v1","kind":"Node","name":"n1"}}' >b.json
+    out=$(kc create --raw "/api/v1/namespaces/$ns/pods/p/binding" -f b.json)
+    assert_eq Success "$(jq -r .status <<<"$out")"
+    out=$(kc get pod p -n "$ns" -o jsonpath='{.spec.nodeName} {.status.conditions[?(@.type=="PodScheduled")].status}')
+    assert_eq "n1 True" "$out"
+    # a bound pod cannot be bound again
+    assert_fails_with 'is already assigned to node "n1"' kc create --raw "/api/v1/namespaces/$ns/pods/p/binding" -f b.json
+}

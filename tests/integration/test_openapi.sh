@@ -208,3 +208,12 @@ test_openapi_gzip_when_accepted() {
     fi
     assert_match "$headers" '^[Vv]ary: Accept-Encoding'
 }
+
+test_openapi_outdated_hash_redirects() {
+    url=$(kc get --raw /openapi/v3 | jq -r '.paths["apis/apps/v1"].serverRelativeURL')
+    headers=$(cube_curl -D - -o /dev/null "$url")
+    assert_match "$headers" '^[Ee]xpires: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} '
+    headers=$(cube_curl -D - -o /dev/null "/openapi/v3/apis/apps/v1?hash=0123")
+    assert_match "$headers" '^HTTP/1.1 301'
+    assert_match "$headers" "^[Ll]ocation: ${url//\?/\\?}"
+}

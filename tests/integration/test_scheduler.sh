@@ -310,3 +310,42 @@ test_scheduler_flags_and_clean_stop() {
     start_sched clean --leader-elect=false
     stop_scheds
 }
+
+test_finished_pods_free_their_node() {
+    reset_cluster
+    mknode small 1 4Gi
+    start_sched main --leader-elect=false
+    ns=$(new_ns sched)
+    mkpod "$ns" job '{"restartPolicy":"Never"}' '{}' 800m
+    wait_for "job bound" is_bound "$ns" job
+    mkpod "$ns" next '{}' '{}' 800m
+    wait_for "FailedScheduling event" has_failed_event "$ns" next
+    assert_eq "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod." "$(sched_msg "$ns" next)"
+    # the job's pod completes (as its kubelet would report): its request no longer counts
+    kc patch pod -n "$ns" job --subresource=status --type=merge -p '{"status":{"phase":"Succeeded"}}' >/dev/null
+    wait_for "next bound" is_bound "$ns" next
+    assert_eq small "$(node_column "$ns" next)"
+}
+
+test_default_spread_of_a_replicaset() {
+    reset_cluster
+    mknode a 8 16Gi
+    mknode b 8 16Gi
+    start_sched main --leader-elect=false
+    ns=$(new_ns sched)
+    # b is busier: on resources alone every replica would go to a
+    mkpod "$ns" other '{"nodeName":"b"}' '{}' 4
+    rs_uid=$(printf '{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web"},"spec":{"replicas":0,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}' |
+        kc create --validate=false -n "$ns" -f - -o jsonpath='{.metadata.uid}')
+    sleep 1
+    for i in 0 1 2 3; do
+        jq -n -c --arg n "web-$i" --arg uid "$rs_uid" \
+            '{apiVersion: "v1", kind: "Pod", metadata: {name: $n, labels: {app: "web"},
+              ownerReferences: [{apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: $uid, controller: true}]},
+              spec: {containers: [{name: "c", image: "nginx"}]}}' |
+            kc create --validate=false -n "$ns" -f - >/dev/null
+        wait_for "web-$i bound" is_bound "$ns" "web-$i"
+    done
+    placed=$(kc get pods -n "$ns" -l app=web -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort | uniq -c | awk '{print $2"="$1}' | tr '\n' ' ')
+    assert_eq "a=2 b=2 " "$placed" "the default constraints spread the ReplicaSet's pods"
+}

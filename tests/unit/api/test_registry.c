@@ -153,7 +153,9 @@ static void test_categories_and_scope(void **state)
 
     static const char *const cluster[] = {
         "namespaces",          "nodes",          "persistentvolumes", "clusterroles",
-        "clusterrolebindings", "storageclasses", "priorityclasses",   "ingressclasses"};
+        "clusterrolebindings", "storageclasses", "priorityclasses",   "ingressclasses",
+        "selfsubjectreviews", "tokenreviews", "selfsubjectaccessreviews",
+        "selfsubjectrulesreviews", "subjectaccessreviews"};
     for (size_t i = 0; i < n; i++) {
         bool want = true;
         for (size_t j = 0; j < CUBE_ARRAY_SIZE(cluster); j++)

@@ -264,9 +264,9 @@ static void test_v2_document(void **state)
         if (!found)
             fail_msg("v2: no definition with the GVK of %s", rs[i]->kind);
     }
-    json_t *c = json_object_get(json_object_get(json_object_get(defs, "io.k8s.api.core.v1.PodSpec"),
-                                                "properties"),
-                                "containers");
+    json_t *c = json_object_get(
+        json_object_get(json_object_get(defs, "io.k8s.api.core.v1.PodSpec"), "properties"),
+        "containers");
     assert_string_equal(json_string_value(json_object_get(c, "x-kubernetes-patch-merge-key")),
                         "name");
     assert_string_equal(json_string_value(json_object_get(json_object_get(c, "items"), "$ref")),
@@ -287,9 +287,9 @@ static void test_v2_document(void **state)
     assert_non_null(json_object_get(item, "delete"));
     json_t *coll = json_object_get(json_object_get(doc, "paths"),
                                    "/apis/apps/v1/namespaces/{namespace}/deployments");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(coll, "get"),
-                                                          "x-kubernetes-action")),
-                        "list");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(coll, "get"), "x-kubernetes-action")),
+        "list");
     assert_non_null(json_object_get(json_object_get(doc, "paths"), "/apis/apps/v1/deployments"));
     assert_non_null(json_object_get(json_object_get(doc, "paths"), "/api/v1/nodes/{name}/status"));
 }
@@ -299,8 +299,8 @@ static void test_serve_etag_accept(void **state)
     (void)state;
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     cube_openapi_answer_t a;
-    assert_int_equal(cube_openapi_serve("/openapi/v2", NULL, "application/json", NULL, NULL, &a, &err),
-                     0);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v2", NULL, "application/json", NULL, NULL, &a, &err), 0);
     assert_non_null(a.body);
     assert_false(a.immutable);
     assert_int_equal(strlen(a.etag), 130);
@@ -325,8 +325,8 @@ static void test_serve_etag_accept(void **state)
     /* kubectl asks for protobuf only: 406, so that it falls back */
     assert_int_equal(
         cube_openapi_serve("/openapi/v2", NULL,
-                           "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", NULL,
-                           NULL, &a, &err),
+                           "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", NULL, NULL,
+                           &a, &err),
         -1);
     assert_int_equal(err.code, 406);
     cube_err_clear(&err);
@@ -342,20 +342,27 @@ static void test_serve_etag_accept(void **state)
     const char *url = json_string_value(json_object_get(
         json_object_get(json_object_get(root, "paths"), "apis/apps/v1"), "serverRelativeURL"));
     const char *hash = strstr(url, "?hash=") + 6;
-    assert_int_equal(cube_openapi_serve("/openapi/v3/apis/apps/v1/", hash, NULL, NULL, NULL, &a, &err),
-                     0);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/apps/v1/", hash, NULL, NULL, NULL, &a, &err), 0);
     assert_true(a.immutable);
     assert_int_equal(strncmp(a.etag + 1, hash, 128), 0);
     cube_bytes_unref(a.body);
     char quoted[140];
     snprintf(quoted, sizeof(quoted), "W/\"%s\"", hash);
-    assert_int_equal(cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, NULL, quoted, &a, &err),
-                     0);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, NULL, quoted, &a, &err), 0);
     assert_true(a.not_modified);
+    /* an outdated hash: 301 to the current address */
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/apps/v1", "ABC", NULL, NULL, NULL, &a, &err), 0);
+    assert_null(a.body);
+    assert_non_null(a.location);
+    assert_string_equal(a.location, url);
+
     /* gzip only when asked for (and built with zlib): the same document, compressed */
-    assert_int_equal(cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, "gzip, deflate",
-                                        NULL, &a, &err),
-                     0);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, "gzip, deflate", NULL, &a, &err),
+        0);
 #ifdef CUBE_HAVE_ZLIB
     assert_true(a.gzip);
     assert_int_equal((unsigned char)a.body->data[0], 0x1f);
@@ -364,14 +371,13 @@ static void test_serve_etag_accept(void **state)
     assert_false(a.gzip);
 #endif
     cube_bytes_unref(a.body);
-    assert_int_equal(cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, "gzip;q=0", NULL,
-                                        &a, &err),
-                     0);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/apps/v1", NULL, NULL, "gzip;q=0", NULL, &a, &err), 0);
     assert_false(a.gzip);
     assert_int_equal(a.body->data[0], '{');
     cube_bytes_unref(a.body);
-    assert_int_equal(cube_openapi_serve("/openapi/v3/apis/nope/v1", NULL, NULL, NULL, NULL, &a, &err),
-                     -1);
+    assert_int_equal(
+        cube_openapi_serve("/openapi/v3/apis/nope/v1", NULL, NULL, NULL, NULL, &a, &err), -1);
     assert_int_equal(err.code, 404);
 }
 

@@ -140,13 +140,13 @@ static json_t *dpod(const char *name, const char *node, const char *hash, bool r
 {
     char created[32];
     cube_time_rfc3339((time_t)(1800000000 + age), created);
-    json_t *p = json_pack(
-        "{s:{s:s, s:s, s:{s:s}, s:[{s:s, s:s, s:s, s:b}]}, s:{s:s},"
-        " s:{s:s, s:[{s:s, s:s}]}}",
-        "metadata", "name", name, "creationTimestamp", created, "labels",
-        "controller-revision-hash", hash, "ownerReferences", "kind", "DaemonSet", "name", "agent",
-        "uid", "d1", "controller", 1, "spec", "nodeName", node, "status", "phase", phase,
-        "conditions", "type", "Ready", "status", ready ? "True" : "False");
+    json_t *p = json_pack("{s:{s:s, s:s, s:{s:s}, s:[{s:s, s:s, s:s, s:b}]}, s:{s:s},"
+                          " s:{s:s, s:[{s:s, s:s}]}}",
+                          "metadata", "name", name, "creationTimestamp", created, "labels",
+                          "controller-revision-hash", hash, "ownerReferences", "kind", "DaemonSet",
+                          "name", "agent", "uid", "d1", "controller", 1, "spec", "nodeName", node,
+                          "status", "phase", phase, "conditions", "type", "Ready", "status",
+                          ready ? "True" : "False");
     return p;
 }
 

@@ -392,6 +392,15 @@ static void test_topology_spread(void **state)
     /* z1 4, z2 3: z1 gives skew 2; the node without the key is unresolvable */
     assert_string_equal(schedule(&s, p, &r), "b");
     sched_result_clear(&r);
+    /* removals count too (the memoised domain counts follow them): z1 1, z2 3 */
+    sched_pod_free(sched_snapshot_pod_remove(&s, "default/s0"));
+    sched_pod_free(sched_snapshot_pod_remove(&s, "default/s1"));
+    sched_pod_free(sched_snapshot_pod_remove(&s, "default/s6"));
+    assert_string_equal(schedule(&s, p, &r), "a");
+    sched_result_clear(&r);
+    bind_to(&s, pod("s8", "{\"app\":\"s\"}", "{\"containers\":[{\"name\":\"c\"}]}"), "a");
+    bind_to(&s, pod("s9", "{\"app\":\"s\"}", "{\"containers\":[{\"name\":\"c\"}]}"), "a");
+    bind_to(&s, pod("s10", "{\"app\":\"s\"}", "{\"containers\":[{\"name\":\"c\"}]}"), "a");
     sched_pod_free(p);
     /* maxSkew 1 with minDomains 3 and two domains: global minimum counts as 0 */
     p = pod("m", "{\"app\":\"s\"}",
@@ -638,6 +647,41 @@ static void test_nominated_node_tried_first(void **state)
     sched_snapshot_clear(&s);
 }
 
+static void test_default_spread_constraints(void **state)
+{
+    sched_snapshot_t s;
+    sched_snapshot_init(&s);
+    add_node(&s, "a", "8", "8Gi", "{\"kubernetes.io/hostname\":\"a\"}", NULL);
+    add_node(&s, "b", "8", "8Gi", "{\"kubernetes.io/hostname\":\"b\"}", NULL);
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "x%d", i);
+        bind_to(&s, pod(name, "{\"app\":\"x\"}", "{\"containers\":[{\"name\":\"c\"}]}"), "a");
+    }
+    bind_to(&s, pod_req("other", "2", "2Gi"), "b");
+    /* on resources alone, a (less allocated) wins */
+    sched_pod_t *p = pod("new", "{\"app\":\"x\"}", "{\"containers\":[{\"name\":\"c\"}]}");
+    sched_result_t r;
+    assert_string_equal(schedule(&s, p, &r), "a");
+    sched_result_clear(&r);
+    /* with the default constraints over app=x (its ReplicaSet's selector), spreading wins */
+    json_t *sel = js("{\"matchLabels\":{\"app\":\"x\"}}");
+    sched_pod_default_spread(p, sel);
+    json_decref(sel);
+    assert_int_equal(p->nspread, 2);
+    assert_string_equal(schedule(&s, p, &r), "b");
+    sched_result_clear(&r);
+    sched_pod_free(p);
+    /* an empty selector adds nothing */
+    p = pod("lone", NULL, "{\"containers\":[{\"name\":\"c\"}]}");
+    sel = js("{}");
+    sched_pod_default_spread(p, sel);
+    json_decref(sel);
+    assert_int_equal(p->nspread, 0);
+    sched_pod_free(p);
+    sched_snapshot_clear(&s);
+}
+
 /* ---- preemption --------------------------------------------------------- */
 
 static sched_pod_t *prio_pod(const char *name, int prio, const char *cpu)
@@ -832,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_preferred_pod_affinity_scores),
         cmocka_unit_test(test_soft_spread_and_image_locality),
         cmocka_unit_test(test_nominated_node_tried_first),
+        cmocka_unit_test(test_default_spread_constraints),
         cmocka_unit_test(test_prefer_no_schedule_taint_scored),
         cmocka_unit_test(test_ties_broken_randomly),
         cmocka_unit_test(test_nodes_to_find),

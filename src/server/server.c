@@ -1,0 +1,388 @@
+/*
+ * `cube server` (see server.h): a supervisor of child processes.
+ *
+ * Order: the API server first (its readiness is the first progress line),
+ * then a kubeconfig per component identity, then the controller manager and
+ * scheduler, then the node agent: containerd (ours, under the data dir, unless
+ * an endpoint is given), kubelet, proxy, dns. A child that exits while the
+ * server runs is started again after a backoff (1 s doubling to 30 s). On stop
+ * the children get SIGTERM in reverse order and SIGKILL after 10 s; containers
+ * outlive containerd and the kubelet (their shims are not our children), so
+ * pods keep running across a restart of `cube server`.
+ */
+#include "server/server.h"
+
+#include "apiserver/apiserver.h"
+#include "client/client.h"
+#include "kubelet/cri.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define MAX_ARGS 24
+#define STOP_GRACE_MS 10000
+
+typedef struct child {
+    const char *name;
+    char *argv[MAX_ARGS];
+    pid_t pid;
+    int backoff_ms;
+    uint64_t restart_at_ns; /* 0: not waiting to restart */
+} child_t;
+
+typedef struct server {
+    const cube_server_config_t *cfg;
+    char *url; /* https://<advertise>:<port> */
+    char *node;
+    char *logs;
+    child_t children[8];
+    size_t n;
+    cube_containerd_t *containerd;
+    uint64_t t0;
+} server_t;
+
+static double since(const server_t *s)
+{
+    return (double)(cube_time_mono_ns() - s->t0) / 1e9;
+}
+
+static void progress(const server_t *s, const char *fmt, ...) _printf_(2, 3);
+static void progress(const server_t *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "cube server [%5.2fs] ", since(s));
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static child_t *add_child(server_t *s, const char *name, ...)
+{
+    child_t *c = &s->children[s->n++];
+    c->name = name;
+    c->backoff_ms = 1000;
+    int i = 0;
+    c->argv[i++] = xstrdup(s->cfg->self);
+    c->argv[i++] = xstrdup(name);
+    c->argv[i++] = xstrdup("--config");
+    c->argv[i++] = xstrdup("/dev/null");
+    va_list ap;
+    va_start(ap, name);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && i < MAX_ARGS - 1)
+        c->argv[i++] = xstrdup(a);
+    va_end(ap);
+    c->argv[i] = NULL;
+    return c;
+}
+
+static int spawn(server_t *s, child_t *c, cube_err_t *err)
+{
+    _cleanup_free_ char *log = xasprintf("%s/%s.log", s->logs, c->name);
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return cube_err_internal(err, "%s: %s", log, strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd);
+        return cube_err_internal(err, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        pthread_sigmask(SIG_SETMASK, &none, NULL);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        execv(c->argv[0], c->argv);
+        _exit(127);
+    }
+    close(fd);
+    c->pid = pid;
+    c->restart_at_ns = 0;
+    return 0;
+}
+
+/* Reaps exited children and restarts them after their backoff. */
+static void supervise(server_t *s)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (size_t i = 0; i < s->n; i++) {
+            child_t *c = &s->children[i];
+            if (c->pid != pid)
+                continue;
+            c->pid = 0;
+            c->restart_at_ns = cube_time_mono_ns() + (uint64_t)c->backoff_ms * 1000000ull;
+            progress(s, "%s exited (%s %d); restarting in %d ms (log: %s/%s.log)", c->name,
+                     WIFEXITED(status) ? "status" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), c->backoff_ms,
+                     s->logs, c->name);
+            c->backoff_ms = c->backoff_ms < 30000 ? c->backoff_ms * 2 : 30000;
+        }
+    }
+    uint64_t now = cube_time_mono_ns();
+    for (size_t i = 0; i < s->n; i++) {
+        child_t *c = &s->children[i];
+        cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+        if (!c->pid && c->restart_at_ns && now >= c->restart_at_ns && spawn(s, c, &err) < 0)
+            progress(s, "%s: %s", c->name, err.msg);
+    }
+}
+
+static void stop_all(server_t *s)
+{
+    for (size_t i = s->n; i-- > 0;)
+        if (s->children[i].pid > 0)
+            kill(s->children[i].pid, SIGTERM);
+    uint64_t deadline = cube_time_mono_ns() + (uint64_t)STOP_GRACE_MS * 1000000ull;
+    for (;;) {
+        bool alive = false;
+        for (size_t i = 0; i < s->n; i++) {
+            child_t *c = &s->children[i];
+            if (c->pid > 0 && waitpid(c->pid, NULL, WNOHANG) == c->pid)
+                c->pid = 0;
+            alive |= c->pid > 0;
+        }
+        if (!alive)
+            break;
+        if (cube_time_mono_ns() > deadline) {
+            for (size_t i = 0; i < s->n; i++)
+                if (s->children[i].pid > 0) {
+                    kill(s->children[i].pid, SIGKILL);
+                    waitpid(s->children[i].pid, NULL, 0);
+                    s->children[i].pid = 0;
+                }
+            break;
+        }
+        usleep(50 * 1000);
+    }
+    if (s->containerd)
+        cube_containerd_stop(s->containerd, 5000);
+}
+
+/* Polls fn until it returns true, the child dies, or timeout_ms passes. */
+static bool wait_for(server_t *s, const atomic_bool *stop, int timeout_ms,
+                     bool (*fn)(server_t *s, void *arg), void *arg)
+{
+    uint64_t deadline = cube_time_mono_ns() + (uint64_t)timeout_ms * 1000000ull;
+    while (!atomic_load(stop) && cube_time_mono_ns() < deadline) {
+        if (fn(s, arg))
+            return true;
+        supervise(s);
+        usleep(50 * 1000);
+    }
+    return false;
+}
+
+static bool apiserver_ready(server_t *s, void *arg)
+{
+    const char *kubeconfig = arg;
+    if (access(kubeconfig, R_OK) != 0)
+        return false;
+    cube_client_t *c = NULL;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_client_from_kubeconfig(kubeconfig, "cube-server", &c, &err) < 0)
+        return false;
+    json_auto_t *ns = NULL;
+    bool ok =
+        cube_client_request(c, "GET", "/api/v1/namespaces/kube-system", NULL, NULL, &ns, &err) == 0;
+    cube_client_free(c);
+    return ok;
+}
+
+typedef struct node_wait {
+    cube_client_t *client;
+} node_wait_t;
+
+static bool node_ready(server_t *s, void *arg)
+{
+    node_wait_t *nw = arg;
+    json_auto_t *node = NULL;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_client_get(nw->client, cube_api_resource_find("", "v1", "nodes"), NULL, s->node, &node,
+                        &err) < 0)
+        return false;
+    size_t i;
+    json_t *c;
+    json_array_foreach(cube_json_path(node, "status", "conditions", NULL), i, c)
+    {
+        const char *type = cube_json_str(c, "type", NULL);
+        const char *st = cube_json_str(c, "status", NULL);
+        if (type && !strcmp(type, "Ready"))
+            return st && !strcmp(st, "True");
+    }
+    return false;
+}
+
+/* The control-plane role label, set by the server (a kubelet may not label itself so). */
+static void label_control_plane(server_t *s, cube_client_t *c)
+{
+    json_auto_t *patch = json_pack("{s:{s:{s:s}}}", "metadata", "labels",
+                                   "node-role.kubernetes.io/control-plane", "true");
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_client_patch(c, cube_api_resource_find("", "v1", "nodes"), NULL, s->node,
+                          "application/merge-patch+json", patch, NULL, NULL, &err) < 0)
+        progress(s, "labelling node %s: %s", s->node, err.msg);
+}
+
+static char *component_kubeconfig(server_t *s, const char *file, const char *cn,
+                                  const char *const *orgs, cube_err_t *err)
+{
+    char *path = xasprintf("%s/%s", s->cfg->data_dir, file);
+    if (cube_apiserver_component_kubeconfig(s->cfg->data_dir, s->url, cn, orgs, path, err) < 0) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
+{
+    const cube_server_config_t *cfg = s->cfg;
+    _cleanup_free_ char *endpoint = NULL;
+    if (cfg->container_runtime_endpoint) {
+        endpoint = xstrdup(cfg->container_runtime_endpoint);
+    } else {
+        _cleanup_free_ char *cd_dir = xasprintf("%s/containerd", cfg->data_dir);
+        cube_containerd_config_t cc = {.data_dir = cd_dir};
+        if (cube_containerd_start(&cc, 20000, &s->containerd, err) < 0)
+            return -1;
+        endpoint = xasprintf("unix://%s", s->containerd->socket);
+        progress(s, "containerd ready (socket %s)", s->containerd->socket);
+    }
+    if (cfg->have_command && cfg->have_command("kubelet")) {
+        _cleanup_free_ char *cn = xasprintf("system:node:%s", s->node);
+        const char *orgs[] = {"system:nodes", NULL};
+        _cleanup_free_ char *kc = component_kubeconfig(s, "kubelet.kubeconfig", cn, orgs, err);
+        if (!kc)
+            return -1;
+        _cleanup_free_ char *root = xasprintf("%s/kubelet", cfg->data_dir);
+        child_t *c = add_child(s, "kubelet", "--kubeconfig", kc, "--node-name", s->node,
+                               "--container-runtime-endpoint", endpoint, "--root-dir", root, NULL);
+        if (spawn(s, c, err) < 0)
+            return -1;
+        progress(s, "kubelet started for node %s", s->node);
+    } else {
+        progress(s, "no kubelet in this build: the node agent is not started");
+    }
+    if (cfg->have_command && cfg->have_command("proxy")) {
+        const char *orgs[] = {NULL};
+        _cleanup_free_ char *kc =
+            component_kubeconfig(s, "proxy.kubeconfig", "system:kube-proxy", orgs, err);
+        if (!kc)
+            return -1;
+        child_t *c = add_child(s, "proxy", "--kubeconfig", kc, "--hostname-override", s->node,
+                               "--cluster-cidr", cfg->cluster_cidr, NULL);
+        if (spawn(s, c, err) < 0)
+            return -1;
+        progress(s, "proxy started");
+    }
+    (void)stop;
+    return 0;
+}
+
+int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cube_err_t *err)
+{
+    server_t s = {.cfg = cfg, .t0 = cube_time_mono_ns()};
+    int rc = -1;
+    char host[256] = "localhost";
+    gethostname(host, sizeof(host) - 1);
+    s.node = xstrdup(cfg->node_name ? cfg->node_name : host);
+    for (char *p = s.node; *p; p++) /* node names are DNS labels */
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    const char *adv = cfg->advertise_address ? cfg->advertise_address : "127.0.0.1";
+    s.url = xasprintf("https://%s:%d", adv, cfg->secure_port);
+    s.logs = xasprintf("%s/logs", cfg->data_dir);
+    _cleanup_free_ char *admin = xasprintf("%s/admin.kubeconfig", cfg->data_dir);
+    _cleanup_free_ char *port = xasprintf("%d", cfg->secure_port);
+    cube_client_t *client = NULL;
+    if (cube_mkdir_p(cfg->data_dir, 0700, err) < 0 || cube_mkdir_p(s.logs, 0700, err) < 0)
+        goto out;
+    progress(&s, "starting %s (data dir %s, logs in %s)", CUBE_GIT_VERSION, cfg->data_dir, s.logs);
+
+    child_t *api = add_child(&s, "apiserver", "--data-dir", cfg->data_dir, "--bind-address",
+                             cfg->bind_address, "--secure-port", port, "--advertise-address", adv,
+                             "--service-cluster-ip-range", cfg->service_cidr, NULL);
+    if (cfg->write_kubeconfig) {
+        int i = 0;
+        while (api->argv[i])
+            i++;
+        api->argv[i++] = xstrdup("--write-kubeconfig");
+        api->argv[i++] = xstrdup(cfg->write_kubeconfig);
+        api->argv[i] = NULL;
+    }
+    if (spawn(&s, api, err) < 0)
+        goto out;
+    if (!wait_for(&s, stop, 60000, apiserver_ready, admin)) {
+        if (!atomic_load(stop))
+            cube_err_internal(err, "the API server did not become ready (log: %s/apiserver.log)",
+                              s.logs);
+        goto out;
+    }
+    progress(&s, "apiserver ready at %s; admin kubeconfig %s", s.url,
+             cfg->write_kubeconfig ? cfg->write_kubeconfig : admin);
+
+    const char *no_orgs[] = {NULL};
+    _cleanup_free_ char *cm_kc = component_kubeconfig(
+        &s, "controller-manager.kubeconfig", "system:kube-controller-manager", no_orgs, err);
+    _cleanup_free_ char *sched_kc =
+        cm_kc ? component_kubeconfig(&s, "scheduler.kubeconfig", "system:kube-scheduler", no_orgs,
+                                     err)
+              : NULL;
+    if (!cm_kc || !sched_kc)
+        goto out;
+    _cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", cfg->data_dir);
+    child_t *cm = add_child(&s, "controller-manager", "--kubeconfig", cm_kc, "--root-ca-file", ca,
+                            "--cluster-cidr", cfg->cluster_cidr, NULL);
+    if (spawn(&s, cm, err) < 0)
+        goto out;
+    progress(&s, "controller-manager started");
+    if (cfg->have_command && cfg->have_command("scheduler")) {
+        child_t *sc = add_child(&s, "scheduler", "--kubeconfig", sched_kc, NULL);
+        if (spawn(&s, sc, err) < 0)
+            goto out;
+        progress(&s, "scheduler started");
+    }
+    if (cube_client_from_kubeconfig(admin, "cube-server", &client, err) < 0)
+        goto out;
+    if (!cfg->disable_agent) {
+        if (start_agent(&s, stop, err) < 0)
+            goto out;
+        if (cfg->have_command && cfg->have_command("kubelet")) {
+            node_wait_t nw = {client};
+            if (wait_for(&s, stop, 60000, node_ready, &nw)) {
+                label_control_plane(&s, client);
+                progress(&s, "node %s Ready", s.node);
+            } else if (!atomic_load(stop)) {
+                progress(&s, "node %s not Ready yet (log: %s/kubelet.log)", s.node, s.logs);
+            }
+        }
+    }
+    progress(&s, "ready: export KUBECONFIG=%s",
+             cfg->write_kubeconfig ? cfg->write_kubeconfig : admin);
+    while (!atomic_load(stop)) {
+        supervise(&s);
+        usleep(200 * 1000);
+    }
+    rc = 0;
+out:
+    progress(&s, "stopping");
+    stop_all(&s);
+    cube_containerd_free(s.containerd);
+    cube_client_free(client);
+    for (size_t i = 0; i < s.n; i++)
+        for (int j = 0; s.children[i].argv[j]; j++)
+            free(s.children[i].argv[j]);
+    free(s.url);
+    free(s.node);
+    free(s.logs);
+    return rc;
+}

@@ -1,0 +1,401 @@
+# `cube kubelet` end to end: our own containerd (temp dir), `cube apiserver`,
+# and `cube kubelet` registering node kl-node; pods are created with
+# spec.nodeName set (no scheduler needed) and judged by what kubectl prints
+# and what the pods really do (HTTP bodies from pod IPs, files they share).
+# Needs root (containerd, runc, CNI). Everything started is stopped by PID,
+# and containers, mounts and the bridge are removed, even when a test fails.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KL_BRIDGE=cni0-kl
+KL_NODE=kl-node
+
+# Builds the pause and busybox image archives once per run into $TESTS_TMP/images.
+kl_images() {
+    local dir=${TESTS_TMP:-/tmp}/images pause
+    [ -s "$dir/busybox.tar" ] && [ -s "$dir/pause.tar" ] && return 0
+    mkdir -p "$dir"
+    pause=$(dirname "$CUBE")/pause
+    if [ ! -x "$pause" ]; then
+        pause=$dir/pause
+        cc -std=gnu17 -O2 -static -s -o "$pause" "$REPO/src/pause/pause.c"
+    fi
+    "$REPO/scripts/build-images.sh" "$dir" "$pause" >/dev/null
+}
+
+# kl_setup: containerd with images, the API server, the kubelet; the node Ready.
+# Exports KL_DIR, KL_SOCK, KL_SUBNET (first three octets of the node's /24), KL_PID.
+kl_setup() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "  SKIP: needs root (containerd, runc, CNI)"
+        exit 0
+    fi
+    command -v containerd >/dev/null || fail "containerd is not installed (scripts/deps.sh)"
+    kl_images
+    KL_DIR=$(mktemp -d /tmp/cube-kl.XXXXXX)
+    KL_SOCK=$KL_DIR/containerd.sock
+    KL_SUBNET=10.89.$((10 + RANDOM % 200))
+    export KL_DIR KL_SOCK KL_SUBNET
+    trap kl_cleanup EXIT
+    assert_ok "$CUBE" cri-test containerd-start --data-dir "$KL_DIR"
+    [ -n "${TESTS_TMP:-}" ] && cat "$KL_DIR/containerd.pid" >>"$TESTS_TMP/pids"
+    assert_ok "$CUBE" image import "${TESTS_TMP:-/tmp}/images/pause.tar" \
+        "${TESTS_TMP:-/tmp}/images/busybox.tar" --address "$KL_SOCK"
+    start_cube "$KL_DIR/api"
+    kl_start
+    wait_until 20 node_ready
+}
+
+# Starts `cube kubelet` for $KL_NODE (again, after kl_stop); output to $KL_DIR/kubelet.log.
+kl_start() {
+    echo "--- start $(date +%T.%N)" >>"$KL_DIR/kubelet.log"
+    "$CUBE" kubelet --config /dev/null --kubeconfig "$CUBE_KUBECONFIG" --node-name "$KL_NODE" \
+        --container-runtime-endpoint "unix://$KL_SOCK" --root-dir "$KL_DIR/kubelet" \
+        --pod-cidr "$KL_SUBNET.0/24" --cni-bridge "$KL_BRIDGE" --pod-log-dir "$KL_DIR/pods" \
+        -v 2 </dev/null >>"$KL_DIR/kubelet.log" 2>&1 &
+    KL_PID=$!
+    export KL_PID
+    [ -n "${TESTS_TMP:-}" ] && echo "$KL_PID" >>"$TESTS_TMP/pids"
+    return 0
+}
+
+# Stops the kubelet by PID (SIGTERM, then SIGKILL after 10 s).
+kl_stop() {
+    [ -n "${KL_PID:-}" ] || return 0
+    kill "$KL_PID" 2>/dev/null || true
+    for _ in $(seq 100); do
+        kill -0 "$KL_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$KL_PID" 2>/dev/null || true
+    wait "$KL_PID" 2>/dev/null || true
+    KL_PID=
+}
+
+node_ready() {
+    [ "$(kc get node "$KL_NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' \
+        2>/dev/null)" = True ]
+}
+
+# Everything kl_setup made goes, whatever state the test left it in.
+kl_cleanup() {
+    local rc=$?
+    [ -n "${KL_DIR:-}" ] && [ -d "$KL_DIR" ] || return 0
+    if [ "$rc" -ne 0 ] && [ -f "$KL_DIR/kubelet.log" ]; then
+        echo "  kubelet log tail:" >&2
+        tail -n 25 "$KL_DIR/kubelet.log" | sed 's/^/    /' >&2
+    fi
+    kl_stop
+    stop_cube
+    if [ -S "$KL_SOCK" ]; then
+        timeout 60 "$CUBE" cri-test teardown --endpoint "$KL_SOCK" >/dev/null 2>&1 || true
+    fi
+    timeout 30 "$CUBE" cri-test containerd-stop --data-dir "$KL_DIR" >/dev/null 2>&1 || true
+    local pid
+    if [ -f "$KL_DIR/containerd.pid" ]; then
+        pid=$(cat "$KL_DIR/containerd.pid")
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    fi
+    for pid in $(pgrep -f -- "-address $KL_SOCK" || true); do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    awk -v d="$KL_DIR" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    ip link del "$KL_BRIDGE" 2>/dev/null || true
+    rm -rf "$KL_DIR"
+}
+
+# pod_field POD JSONPATH
+pod_field() {
+    kc get pod "$1" -o jsonpath="$2" 2>/dev/null
+}
+
+# The body served at http://IP:PORT/PATH (retried for a few seconds), in $BODY.
+http_body() {
+    BODY=
+    for _ in $(seq 50); do
+        BODY=$(curl -s --max-time 2 "http://$1/$2" || true)
+        [ -n "$BODY" ] && return 0
+        sleep 0.1
+    done
+}
+
+# apply_pod NAME YAML-SPEC-BODY: a pod on our node (busybox, IfNotPresent).
+apply_pod() {
+    local name=$1 body=$2
+    kc apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $name
+  labels: {app: $name}
+spec:
+  nodeName: $KL_NODE
+  terminationGracePeriodSeconds: 2
+$body
+EOF
+}
+
+test_kubelet_node_registers() {
+    kl_setup
+    kc get node "$KL_NODE" -o json >"$KL_DIR/node.json"
+    local j=$KL_DIR/node.json
+    assert_eq "$(nproc)" "$(jq -r .status.capacity.cpu "$j")" "cpu capacity"
+    assert_eq "110" "$(jq -r .status.capacity.pods "$j")" "pods capacity"
+    local memkib
+    memkib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+    assert_eq "${memkib}Ki" "$(jq -r .status.capacity.memory "$j")" "memory capacity"
+    assert_match "$(jq -r '.status.capacity["ephemeral-storage"]' "$j")" '^[0-9]+Ki$'
+    assert_eq "$KL_NODE" "$(jq -r '.metadata.labels["kubernetes.io/hostname"]' "$j")" "hostname label"
+    assert_eq "linux" "$(jq -r '.metadata.labels["kubernetes.io/os"]' "$j")" "os label"
+    assert_match "$(jq -r .status.nodeInfo.containerRuntimeVersion "$j")" '^containerd://'
+    assert_match "$(jq -r .status.nodeInfo.kubeletVersion "$j")" '^v1\.32\.'
+    assert_eq "KubeletReady kubelet is posting ready status" \
+        "$(jq -r '.status.conditions[] | select(.type=="Ready") | .reason + " " + .message' "$j")" \
+        "Ready condition"
+    assert_eq "False KubeletHasSufficientMemory" \
+        "$(jq -r '.status.conditions[] | select(.type=="MemoryPressure") | .status + " " + .reason' "$j")" \
+        "MemoryPressure condition"
+    assert_match "$(jq -r '.status.addresses[] | .type + "=" + .address' "$j")" "Hostname=$KL_NODE"
+    # the lease, renewed
+    local r1 r2
+    r1=$(kc get lease -n kube-node-lease "$KL_NODE" -o jsonpath='{.spec.renewTime}')
+    assert_match "$r1" '^[0-9-]+T[0-9:.]+Z$'
+    assert_eq "$KL_NODE" "$(kc get lease -n kube-node-lease "$KL_NODE" -o jsonpath='{.spec.holderIdentity}')" \
+        "lease holder"
+    sleep 11
+    r2=$(kc get lease -n kube-node-lease "$KL_NODE" -o jsonpath='{.spec.renewTime}')
+    [ "$r1" != "$r2" ] || fail "lease not renewed within 11 s ($r1)"
+    # kubectl's view
+    assert_ok kc get nodes
+    assert_match "$OUT" "^$KL_NODE +Ready +<none> +[0-9]+s +v1\.32\.0\+cube\.1$"
+    # the CNI network for the pod CIDR, written atomically next to containerd
+    assert_match "$(cat "$KL_DIR/cni/net.d/10-cube.conflist")" "\"subnet\": \"$KL_SUBNET.0/24\""
+}
+
+test_kubelet_pod_runs_and_serves() {
+    kl_setup
+    local t0 t1
+    t0=$(date +%s%N)
+    apply_pod web '  containers:
+  - name: web
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    env: [{name: GREETING, value: hello-from-cube}]
+    command: [sh, -c, "echo $GREETING > /tmp/index.html; hostname >> /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+    ports: [{containerPort: 8080}]'
+    wait_until 30 test "$(pod_field web '{.status.phase}')" = Running
+    t1=$(date +%s%N)
+    echo "  create -> Running: $(((t1 - t0) / 1000000)) ms"
+    local ip
+    ip=$(pod_field web '{.status.podIP}')
+    assert_match "$ip" "^$KL_SUBNET\\.[0-9]+$"
+    http_body "$ip:8080" index.html
+    assert_eq "hello-from-cube
+web" "$BODY" "HTTP body from the pod IP"
+    wait_until 10 test "$(pod_field web '{.status.conditions[?(@.type=="Ready")].status}')" = True
+    assert_ok kc get pod web -o wide
+    assert_match "$OUT" "^web +1/1 +Running +0 +[0-9]+s +$ip +$KL_NODE +<none> +<none>$"
+    # the status as Kubernetes writes it
+    kc get pod web -o json >"$KL_DIR/pod.json"
+    local j=$KL_DIR/pod.json
+    assert_eq "BestEffort" "$(jq -r .status.qosClass "$j")" "qosClass"
+    assert_eq "PodReadyToStartContainers=True Initialized=True Ready=True ContainersReady=True PodScheduled=True" \
+        "$(jq -r '[.status.conditions[] | .type + "=" + .status] | join(" ")' "$j")" "conditions"
+    assert_match "$(jq -r '.status.containerStatuses[0].containerID' "$j")" '^containerd://[0-9a-f]{64}$'
+    assert_match "$(jq -r '.status.containerStatuses[0].imageID' "$j")" 'sha256:[0-9a-f]{64}$'
+    assert_eq "true true 0" "$(jq -r '.status.containerStatuses[0] | "\(.ready) \(.started) \(.restartCount)"' "$j")" \
+        "ready started restartCount"
+    assert_match "$(jq -r .status.startTime "$j")" '^[0-9-]+T[0-9:]+Z$'
+    assert_match "$(jq -r .status.hostIP "$j")" '^[0-9.]+$'
+    # the container log in CRI format under the pod's log directory
+    local uid
+    uid=$(jq -r .metadata.uid "$j")
+    assert_ok test -f "$KL_DIR/pods/default_web_$uid/web/0.log"
+    # graceful deletion: the kubelet stops the containers and removes the object
+    assert_ok kc delete pod web --wait=false
+    wait_until 20 sh -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod web >/dev/null 2>&1"
+    wait_until 10 sh -c "! curl -s --max-time 1 http://$ip:8080/ >/dev/null"
+    assert_ok "$CUBE" cri-test teardown --endpoint "$KL_SOCK"
+    assert_match "$OUT" '^sandboxes_left=0 containers_left=0$'
+}
+
+test_kubelet_crashloop_backoff() {
+    kl_setup
+    apply_pod crash '  containers:
+  - name: crash
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "echo dying; exit 3"]'
+    wait_until 40 sh -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod crash --no-headers | grep -q CrashLoopBackOff"
+    assert_ok kc get pod crash
+    assert_match "$OUT" '^crash +0/1 +CrashLoopBackOff +[1-9][0-9]* \([0-9]+s ago\) +[0-9]+s$'
+    kc get pod crash -o json >"$KL_DIR/pod.json"
+    local j=$KL_DIR/pod.json
+    assert_eq "Error 3" "$(jq -r '.status.containerStatuses[0].lastState.terminated | "\(.reason) \(.exitCode)"' "$j")" \
+        "lastState"
+    assert_match "$(jq -r .status.containerStatuses[0].state.waiting.message "$j")" \
+        '^back-off (10|20|40)s restarting failed container=crash pod=crash_default\('
+    assert_eq "Running" "$(jq -r .status.phase "$j")" "phase of a crash-looping Always pod"
+    # backoff doubles: after ~35 s at most 3 restarts happened (0 s, 10 s, 30 s)
+    sleep 20
+    local rc
+    rc=$(pod_field crash '{.status.containerStatuses[0].restartCount}')
+    [ "$rc" -ge 2 ] && [ "$rc" -le 4 ] || fail "restartCount $rc after ~35 s (want 2..4 with backoff)"
+}
+
+test_kubelet_restart_policy_never_and_init() {
+    kl_setup
+    apply_pod done '  restartPolicy: Never
+  initContainers:
+  - name: init
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "echo init > /work/init.txt"]
+    volumeMounts: [{name: work, mountPath: /work}]
+  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "cat /work/init.txt; test -f /work/init.txt"]
+    volumeMounts: [{name: work, mountPath: /work}]
+  volumes: [{name: work, emptyDir: {}}]'
+    wait_until 30 test "$(pod_field done '{.status.phase}')" = Succeeded
+    assert_ok kc get pod done
+    assert_match "$OUT" '^done +0/1 +Completed +0 +[0-9]+s$'
+    assert_eq "Completed 0" "$(pod_field done '{.status.initContainerStatuses[0].state.terminated.reason} {.status.initContainerStatuses[0].state.terminated.exitCode}')" \
+        "init container"
+    apply_pod fails '  restartPolicy: Never
+  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "exit 7"]'
+    wait_until 30 test "$(pod_field fails '{.status.phase}')" = Failed
+    assert_ok kc get pod fails
+    assert_match "$OUT" '^fails +0/1 +Error +0 +[0-9]+s$'
+}
+
+test_kubelet_image_missing() {
+    kl_setup
+    apply_pod noimg '  containers:
+  - name: main
+    image: cube.local/nope:1.0
+    imagePullPolicy: IfNotPresent'
+    wait_until 30 sh -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod noimg --no-headers | grep -Eq 'ErrImagePull|ImagePullBackOff'"
+    wait_until 30 sh -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod noimg --no-headers | grep -q ImagePullBackOff"
+    assert_eq "Pending" "$(pod_field noimg '{.status.phase}')" "phase"
+    apply_pod never '  containers:
+  - name: main
+    image: cube.local/nope:1.0
+    imagePullPolicy: Never'
+    wait_until 30 sh -c "kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod never --no-headers | grep -q ErrImageNeverPull"
+    assert_eq 'Container image "cube.local/nope:1.0" is not present with pull policy of Never' \
+        "$(pod_field never '{.status.containerStatuses[0].state.waiting.message}')" "message"
+}
+
+test_kubelet_volumes_env_and_shared_emptydir() {
+    kl_setup
+    kc create configmap cfg --from-literal=color=blue --from-literal=size=large >/dev/null
+    kc create secret generic sec --from-literal=password=s3cr3t >/dev/null
+    apply_pod vols '  containers:
+  - name: server
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "cat /cfg/color /sec/password > /shared/index.html; echo \" $COLOR $PASS $MY_POD $MY_NS\" >> /shared/index.html; exec httpd -f -p 8080 -h /shared"]
+    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: cfg, key: color}}}
+    - {name: PASS, valueFrom: {secretKeyRef: {name: sec, key: password}}}
+    - {name: MY_POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: MY_NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+    volumeMounts:
+    - {name: cfg, mountPath: /cfg}
+    - {name: sec, mountPath: /sec}
+    - {name: shared, mountPath: /shared}
+  - name: client
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    envFrom: [{configMapRef: {name: cfg}, prefix: CM_}]
+    command: [sh, -c, "while true; do wget -q -O /shared/fetched http://127.0.0.1:8080/index.html && echo $CM_size >> /shared/fetched && break; sleep 0.3; done; exec sleep 3600"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  volumes:
+  - {name: cfg, configMap: {name: cfg}}
+  - {name: sec, secret: {secretName: sec}}
+  - {name: shared, emptyDir: {}}'
+    wait_until 30 test "$(pod_field vols '{.status.phase}')" = Running
+    local ip
+    ip=$(pod_field vols '{.status.podIP}')
+    # the client container fetched the server over localhost into the shared emptyDir
+    wait_until 20 test -n "$(curl -s --max-time 2 "http://$ip:8080/fetched" || true)"
+    http_body "$ip:8080" fetched
+    assert_eq "blues3cr3t $(printf ' ')blue s3cr3t vols default
+large" "$BODY" "shared emptyDir written by the client over localhost"
+}
+
+test_kubelet_oom_killed() {
+    kl_setup
+    apply_pod oom '  restartPolicy: Never
+  containers:
+  - name: hog
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "x=$(head -c 50000000 /dev/zero | tr \"\\\\0\" a); echo done"]
+    resources: {limits: {memory: 16Mi}}'
+    wait_until 40 test "$(pod_field oom '{.status.phase}')" = Failed
+    assert_eq "OOMKilled 137" "$(pod_field oom '{.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.exitCode}')" \
+        "terminated state"
+    assert_eq "Burstable" "$(pod_field oom '{.status.qosClass}')" "qosClass"
+    assert_ok kc get pod oom
+    assert_match "$OUT" '^oom +0/1 +OOMKilled +0 +[0-9]+s$'
+}
+
+test_kubelet_restart_readopts() {
+    kl_setup
+    apply_pod keep '  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "hostname > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]'
+    wait_until 30 test "$(pod_field keep '{.status.phase}')" = Running
+    local cid ip
+    cid=$(pod_field keep '{.status.containerStatuses[0].containerID}')
+    ip=$(pod_field keep '{.status.podIP}')
+    kl_stop
+    # the container keeps running without the kubelet
+    http_body "$ip:8080" index.html
+    assert_eq keep "$BODY" "pod answers while the kubelet is down"
+    kl_start
+    sleep 4
+    assert_eq "$cid" "$(pod_field keep '{.status.containerStatuses[0].containerID}')" "same container"
+    assert_eq "0 Running" "$(pod_field keep '{.status.containerStatuses[0].restartCount} {.status.phase}')" \
+        "restartCount unchanged"
+    assert_ok "$CUBE" cri-test teardown --endpoint /dev/null/x 2>/dev/null || true
+    http_body "$ip:8080" index.html
+    assert_eq keep "$BODY" "pod answers after the kubelet restarted"
+}
+
+test_kubelet_pod_startup_latency() {
+    kl_setup
+    local n=20 i t0
+    t0=$(date +%s%N)
+    for i in $(seq $n); do
+        cat <<EOF
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: lat-$i}
+spec:
+  nodeName: $KL_NODE
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: main, image: cube.local/busybox:latest, imagePullPolicy: IfNotPresent, command: [sleep, "3600"]}
+EOF
+    done | kc apply -f - >/dev/null
+    wait_until 120 test "$(kc get pods --no-headers | grep -c ' Running ')" -eq $n
+    echo "  $n pods create -> all Running: $((($(date +%s%N) - t0) / 1000000)) ms"
+    kc get pods -o json | jq -r '.items[] | [.metadata.creationTimestamp,
+        (.status.conditions[] | select(.type=="Ready") | .lastTransitionTime)] | @tsv' |
+        while read -r c r; do echo $(($(date -d "$r" +%s) - $(date -d "$c" +%s))); done |
+        sort -n | awk '{a[NR]=$1} END {printf "  per pod create -> Ready (s): p50 %s, max %s\n", a[int((NR+1)/2)], a[NR]}'
+    assert_ok kc delete pods --all --wait=false
+    wait_until 60 test "$(kc get pods --no-headers 2>/dev/null | wc -l)" -eq 0
+}
