@@ -15,11 +15,12 @@ CC       ?= gcc
 SAN      ?=
 BUILD    ?= build$(if $(SAN),-$(SAN))
 PKGS     := jansson libevent libevent_openssl libevent_pthreads sqlite3 libcurl openssl yaml-0.1 \
-            libnghttp2 libprotobuf-c
+            libnghttp2 libprotobuf-c ldns zlib
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wvla \
             $(if $(findstring clang,$(CC)),-Wno-missing-field-initializers,-Wno-format-truncation -Wshadow=local)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -Isrc -I$(BUILD)/gen -pthread -fno-strict-aliasing $(WARN) \
+CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -DCUBE_HAVE_ZLIB -Isrc -I$(BUILD)/gen -pthread \
+            -fno-strict-aliasing $(WARN) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lcmocka -lm -pthread
 LDLIBS_MAIN := $(filter-out -lcmocka,$(LDLIBS))

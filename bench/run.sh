@@ -15,6 +15,8 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
+# shellcheck source=bench/openapi.sh
+. "$root/bench/openapi.sh"
 
 : "${CUBE:?set CUBE to the absolute path of the cube binary}"
 DURATION=${DURATION:-10s}
@@ -28,7 +30,7 @@ PORT=${BENCH_PORT:-26443}
 NGINX_PORT=$((PORT + 1))
 ETCD_PORT=$((PORT + 10))
 ETCD_PEER=$((PORT + 11))
-ONLY=${ONLY:-get create watch list rss}
+ONLY=${ONLY:-get openapi create watch list rss proxy scale}
 MIB=1048576
 
 want() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -332,6 +334,7 @@ if want rss; then
     goal "RSS idle (fresh start)" "$(calc "$IDLE / 1024" %.1f)" "<=" 20 MiB
 fi
 want get && bench_get
+want openapi && bench_openapi
 want watch && bench_watch
 want create && bench_create
 stop_cube
@@ -350,6 +353,16 @@ if want list || want rss; then
     stop_cube
 fi
 
+# --- the node and control loops (their own servers) ---------------------------
+if want proxy; then
+    if [ "$(id -u)" -eq 0 ]; then
+        CUBE="$CUBE" "$root/bench/proxy.sh"
+    else
+        echo "[proxy] skipped: needs root (iptables)"
+    fi
+fi
+want scale && CUBE="$CUBE" "$root/bench/scale.sh"
+
 note "load average at start / end" "$LOAD_START / $(cut -d' ' -f1 /proc/loadavg)" \
     "other work on the machine; above $(nproc) the figures are noisy"
 echo
@@ -357,3 +370,4 @@ echo "Results:"
 results_table
 [[ -n "${BENCH_OUT:-}" ]] && results_table >"$BENCH_OUT"
 exit 0
+

@@ -9,11 +9,11 @@ set -euo pipefail
 want=(
     build-essential pkg-config gcc clang clang-format
     libjansson-dev libevent-dev libhttp-parser-dev libsqlite3-dev
-    libcurl4-openssl-dev libssl-dev libcmocka-dev libclang-rt-14-dev libyaml-dev
+    libcurl4-openssl-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev libyaml-dev
     python3-kubernetes python3-pytest python3-yaml
-    nginx wrk etcd-server jq curl openssl procps
-    libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
-    containerd runc containernetworking-plugins busybox-static iproute2 file
+    nginx wrk etcd-server jq curl openssl procps bc
+    libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libldns-dev dnsutils
+    containerd runc containernetworking-plugins busybox-static iproute2 file conntrack
 )
 optional=(hey) # installed when Debian has it
 

@@ -262,7 +262,8 @@ static void add_builtin_schemas(const gen_t *g)
                                   "type", "string", "format", "date-time"));
 }
 
-/* Adds r's kind and list kind to the schemas; returns the list schema's name (owned). */
+/* Adds r's kind and, when r can be listed, its list kind to the schemas; returns the list
+   schema's name (owned) or NULL (create-only kinds such as TokenReview have no list). */
 static char *add_kind(const gen_t *g, const cube_resource_t *r, const cube_schema_kind_t *k)
 {
     add_type(g, k->type);
@@ -273,6 +274,8 @@ static char *add_kind(const gen_t *g, const cube_resource_t *r, const cube_schem
         json_object_set_new(s, "x-kubernetes-group-version-kind", gvks);
     }
     json_array_append_new(gvks, gvk_ext(r, r->kind));
+    if (!(r->verbs & CUBE_VERB_LIST))
+        return NULL;
 
     /* The list kind: <Type>List with items of the type. */
     add_type(g, &cube_schema_list_meta);

@@ -8,7 +8,7 @@ int cube_cmd_hollow_nodes(int argc, char **argv)
 {
     char *kubeconfig = NULL, *prefix = NULL, *cpu = NULL, *memory = NULL, *pods = NULL;
     char *labels = NULL, *taints = NULL;
-    int count = 1, first = 0, lease = 10, task_ms = 1000, workers = 16;
+    int count = 1, first = 0, lease = 10, task_ms = 1000, workers = 16, zones = 0;
     const cube_flag_t flags[] = {
         {"kubeconfig", CUBE_FLAG_STRING, &kubeconfig, "Path to the kubeconfig (required)"},
         {"count", CUBE_FLAG_INT, &count, "Number of hollow nodes (default 1)"},
@@ -23,6 +23,8 @@ int cube_cmd_hollow_nodes(int argc, char **argv)
         {"task-ms", CUBE_FLAG_INT, &task_ms,
          "How long a pod with restartPolicy Never/OnFailure runs (default 1000)"},
         {"workers", CUBE_FLAG_INT, &workers, "Threads writing pod status (default 16)"},
+        {"zones", CUBE_FLAG_INT, &zones,
+         "Label nodes topology.kubernetes.io/zone=zone-<index mod zones> (default 0: none)"},
     };
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     int exit_code = 0;
@@ -51,6 +53,7 @@ int cube_cmd_hollow_nodes(int argc, char **argv)
         .lease_sec = lease,
         .task_ms = task_ms,
         .workers = workers,
+        .zones = zones,
     };
     atomic_bool stop = false;
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);

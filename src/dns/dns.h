@@ -56,15 +56,14 @@ typedef enum {
 /*
  * Answers one query message (wire format, len bytes) from the snapshot:
  * names under the cluster domain, and reverse names of service and endpoint
- * addresses (other reverse names are forwarded). max_size: the most the
- * transport carries (512 for UDP without EDNS, the EDNS buffer size, or 65535
- * for TCP; the function lowers it to the query's own EDNS size): a larger
- * answer becomes an empty truncated one (TC). Malformed queries get FORMERR,
- * other opcodes NOTIMP. out: a buffer of at least 65535 bytes; *ret_len is
- * set when the verdict is CUBE_DNS_ANSWERED. Thread-safe.
+ * addresses (other reverse names are forwarded). udp: the answer must fit the
+ * query's size limit (512 bytes, or its EDNS buffer size up to 4096), else it
+ * goes out empty and truncated (TC) so the client retries over TCP. Malformed
+ * queries get FORMERR, other opcodes NOTIMP. out: a buffer of at least 65535
+ * bytes; *ret_len is set when the verdict is CUBE_DNS_ANSWERED. Thread-safe.
  */
 cube_dns_verdict_t cube_dns_answer(const cube_dns_snapshot_t *s, const uint8_t *query, size_t len,
-                                   size_t max_size, uint8_t *out, size_t *ret_len);
+                                   bool udp, uint8_t *out, size_t *ret_len);
 
 /*
  * A response to query carrying only its header and question, with rcode

@@ -30,6 +30,7 @@ typedef struct cube_hollow_config {
     int lease_sec; /* lease renewal period (10) */
     int task_ms; /* how long a finite pod runs (1000) */
     int workers; /* threads writing pod status (16) */
+    int zones; /* nodes get topology.kubernetes.io/zone=zone-<index % zones> (0: no label) */
 } cube_hollow_config_t;
 
 /* Runs until *stop. Errors: bad configuration, kubeconfig that cannot be loaded. */

@@ -47,8 +47,9 @@ typedef struct chain_acc {
     cube_buf_t rules;
 } chain_acc_t;
 
+/* Chains are allocated one by one: the rule buffers handed out stay where they are. */
 typedef struct table_acc {
-    chain_acc_t *v;
+    chain_acc_t **v;
     size_t n, cap;
 } table_acc_t;
 
@@ -59,7 +60,8 @@ static cube_buf_t *chain_add(table_acc_t *t, const char *name)
         t->cap = t->cap ? t->cap * 2 : 64;
         t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
     }
-    chain_acc_t *c = &t->v[t->n++];
+    chain_acc_t *c = xcalloc(1, sizeof(*c));
+    t->v[t->n++] = c;
     c->name = xstrdup(name);
     c->rules = (cube_buf_t)CUBE_BUF_INIT;
     cube_buf_reserve(&c->rules, 0);
@@ -75,8 +77,9 @@ static void table_finish(table_acc_t *t, cube_proxy_chain_t **ret, size_t *ret_n
 {
     cube_proxy_chain_t *out = xcalloc(t->n ? t->n : 1, sizeof(*out));
     for (size_t i = 0; i < t->n; i++) {
-        out[i].name = t->v[i].name;
-        out[i].rules = cube_buf_steal(&t->v[i].rules, NULL);
+        out[i].name = t->v[i]->name;
+        out[i].rules = cube_buf_steal(&t->v[i]->rules, NULL);
+        free(t->v[i]);
     }
     qsort(out, t->n, sizeof(*out), chain_cmp);
     *ret = out;

@@ -109,6 +109,11 @@ pod_field() {
     kc get pod "$1" -o jsonpath="$2" 2>/dev/null
 }
 
+# phase_is POD PHASE / field_is POD JSONPATH VALUE (for wait_until: evaluated each time)
+phase_is() { [ "$(pod_field "$1" '{.status.phase}')" = "$2" ]; }
+field_is() { [ "$(pod_field "$1" "$2")" = "$3" ]; }
+running_count_is() { [ "$(kc get pods --no-headers 2>/dev/null | grep -c ' Running ')" -eq "$1" ]; }
+
 # The body served at http://IP:PORT/PATH (retried for a few seconds), in $BODY.
 http_body() {
     BODY=
@@ -183,7 +188,7 @@ test_kubelet_pod_runs_and_serves() {
     env: [{name: GREETING, value: hello-from-cube}]
     command: [sh, -c, "echo $GREETING > /tmp/index.html; hostname >> /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
     ports: [{containerPort: 8080}]'
-    wait_until 30 test "$(pod_field web '{.status.phase}')" = Running
+    wait_until 30 phase_is web Running
     t1=$(date +%s%N)
     echo "  create -> Running: $(((t1 - t0) / 1000000)) ms"
     local ip
@@ -192,7 +197,7 @@ test_kubelet_pod_runs_and_serves() {
     http_body "$ip:8080" index.html
     assert_eq "hello-from-cube
 web" "$BODY" "HTTP body from the pod IP"
-    wait_until 10 test "$(pod_field web '{.status.conditions[?(@.type=="Ready")].status}')" = True
+    wait_until 10 field_is web '{.status.conditions[?(@.type=="Ready")].status}' True
     assert_ok kc get pod web -o wide
     assert_match "$OUT" "^web +1/1 +Running +0 +[0-9]+s +$ip +$KL_NODE +<none> +<none>$"
     # the status as Kubernetes writes it
@@ -259,7 +264,7 @@ test_kubelet_restart_policy_never_and_init() {
     command: [sh, -c, "cat /work/init.txt; test -f /work/init.txt"]
     volumeMounts: [{name: work, mountPath: /work}]
   volumes: [{name: work, emptyDir: {}}]'
-    wait_until 30 test "$(pod_field done '{.status.phase}')" = Succeeded
+    wait_until 30 phase_is done Succeeded
     assert_ok kc get pod done
     assert_match "$OUT" '^done +0/1 +Completed +0 +[0-9]+s$'
     assert_eq "Completed 0" "$(pod_field done '{.status.initContainerStatuses[0].state.terminated.reason} {.status.initContainerStatuses[0].state.terminated.exitCode}')" \
@@ -270,7 +275,7 @@ test_kubelet_restart_policy_never_and_init() {
     image: cube.local/busybox:latest
     imagePullPolicy: IfNotPresent
     command: [sh, -c, "exit 7"]'
-    wait_until 30 test "$(pod_field fails '{.status.phase}')" = Failed
+    wait_until 30 phase_is fails Failed
     assert_ok kc get pod fails
     assert_match "$OUT" '^fails +0/1 +Error +0 +[0-9]+s$'
 }
@@ -321,11 +326,11 @@ test_kubelet_volumes_env_and_shared_emptydir() {
   - {name: cfg, configMap: {name: cfg}}
   - {name: sec, secret: {secretName: sec}}
   - {name: shared, emptyDir: {}}'
-    wait_until 30 test "$(pod_field vols '{.status.phase}')" = Running
+    wait_until 30 phase_is vols Running
     local ip
     ip=$(pod_field vols '{.status.podIP}')
     # the client container fetched the server over localhost into the shared emptyDir
-    wait_until 20 test -n "$(curl -s --max-time 2 "http://$ip:8080/fetched" || true)"
+    wait_until 20 curl -sf --max-time 2 "http://$ip:8080/fetched"
     http_body "$ip:8080" fetched
     assert_eq "blues3cr3t $(printf ' ')blue s3cr3t vols default
 large" "$BODY" "shared emptyDir written by the client over localhost"
@@ -340,7 +345,7 @@ test_kubelet_oom_killed() {
     imagePullPolicy: IfNotPresent
     command: [sh, -c, "x=$(head -c 50000000 /dev/zero | tr \"\\\\0\" a); echo done"]
     resources: {limits: {memory: 16Mi}}'
-    wait_until 40 test "$(pod_field oom '{.status.phase}')" = Failed
+    wait_until 40 phase_is oom Failed
     assert_eq "OOMKilled 137" "$(pod_field oom '{.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.exitCode}')" \
         "terminated state"
     assert_eq "Burstable" "$(pod_field oom '{.status.qosClass}')" "qosClass"
@@ -355,7 +360,7 @@ test_kubelet_restart_readopts() {
     image: cube.local/busybox:latest
     imagePullPolicy: IfNotPresent
     command: [sh, -c, "hostname > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]'
-    wait_until 30 test "$(pod_field keep '{.status.phase}')" = Running
+    wait_until 30 phase_is keep Running
     local cid ip
     cid=$(pod_field keep '{.status.containerStatuses[0].containerID}')
     ip=$(pod_field keep '{.status.podIP}')
@@ -390,12 +395,12 @@ spec:
   - {name: main, image: cube.local/busybox:latest, imagePullPolicy: IfNotPresent, command: [sleep, "3600"]}
 EOF
     done | kc apply -f - >/dev/null
-    wait_until 120 test "$(kc get pods --no-headers | grep -c ' Running ')" -eq $n
+    wait_until 120 running_count_is $n
     echo "  $n pods create -> all Running: $((($(date +%s%N) - t0) / 1000000)) ms"
     kc get pods -o json | jq -r '.items[] | [.metadata.creationTimestamp,
         (.status.conditions[] | select(.type=="Ready") | .lastTransitionTime)] | @tsv' |
         while read -r c r; do echo $(($(date -d "$r" +%s) - $(date -d "$c" +%s))); done |
         sort -n | awk '{a[NR]=$1} END {printf "  per pod create -> Ready (s): p50 %s, max %s\n", a[int((NR+1)/2)], a[NR]}'
     assert_ok kc delete pods --all --wait=false
-    wait_until 60 test "$(kc get pods --no-headers 2>/dev/null | wc -l)" -eq 0
+    wait_until 60 sh -c "[ \$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods --no-headers 2>/dev/null | wc -l) -eq 0 ]"
 }

@@ -349,3 +349,16 @@ test_default_spread_of_a_replicaset() {
     placed=$(kc get pods -n "$ns" -l app=web -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort | uniq -c | awk '{print $2"="$1}' | tr '\n' ' ')
     assert_eq "a=2 b=2 " "$placed" "the default constraints spread the ReplicaSet's pods"
 }
+
+# Pending on the API server: pods/binding appends a second PodScheduled condition instead of
+# replacing the scheduler's PodScheduled=False (Kubernetes' binding registry updates it in place).
+pending_bound_pod_has_one_podscheduled_condition() {
+    reset_cluster
+    start_sched main --leader-elect=false
+    ns=$(new_ns sched)
+    mkpod "$ns" late
+    wait_for "FailedScheduling event" has_failed_event "$ns" late
+    mknode n1 8 16Gi
+    wait_for "late bound" is_bound "$ns" late
+    assert_eq "True" "$(kc get pod -n "$ns" late -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].status}')"
+}
