@@ -1300,6 +1300,11 @@ static json_t *mutate_bind(cube_reqctx_t *ctx, const json_t *current, void *arg,
         conds = json_array();
         json_object_set_new(st, "conditions", conds);
     }
+    for (size_t i = json_array_size(conds); i-- > 0;) { /* replaces a PodScheduled=False */
+        const char *type = cube_json_str(json_array_get(conds, i), "type", NULL);
+        if (type && !strcmp(type, "PodScheduled"))
+            json_array_remove(conds, i);
+    }
     char ts[32];
     cube_time_rfc3339(time(NULL), ts);
     json_array_append_new(conds, json_pack("{s:s, s:s, s:n, s:s}", "type", "PodScheduled", "status",

@@ -352,7 +352,7 @@ test_default_spread_of_a_replicaset() {
 
 # Pending on the API server: pods/binding appends a second PodScheduled condition instead of
 # replacing the scheduler's PodScheduled=False (Kubernetes' binding registry updates it in place).
-pending_bound_pod_has_one_podscheduled_condition() {
+test_bound_pod_has_one_podscheduled_condition() {
     reset_cluster
     start_sched main --leader-elect=false
     ns=$(new_ns sched)
