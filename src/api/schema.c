@@ -1045,6 +1045,15 @@ void cube_api_prepare(const cube_resource_t *r, cube_api_op_t op, json_t *obj, c
         return;
     json_t *meta = cube_json_obj(obj, "metadata");
     const json_t *old_meta = old ? json_object_get(old, "metadata") : NULL;
+    /* Empty lists and maps of metadata are omitted, as Go's omitempty encodes them. */
+    static const char *const omit_empty[] = {"finalizers", "ownerReferences", "labels",
+                                             "annotations"};
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(omit_empty); i++) {
+        json_t *v = json_object_get(meta, omit_empty[i]);
+        if ((json_is_array(v) && json_array_size(v) == 0) ||
+            (json_is_object(v) && json_object_size(v) == 0))
+            json_object_del(meta, omit_empty[i]);
+    }
     switch (op) {
     case CUBE_OP_CREATE:
         if (r->has_status && k && k->status_on_create) {

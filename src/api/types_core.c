@@ -1198,11 +1198,29 @@ static const json_t *array_find_name(const json_t *arr, const char *key, const c
     return NULL;
 }
 
+static bool claim_template_named(const json_t *templates, const char *name)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(templates, i, t)
+    {
+        const char *n = cube_json_str(t, "metadata", "name", NULL);
+        if (n && !strcmp(n, name))
+            return true;
+    }
+    return false;
+}
+
 static void pod_spec_validate(cube_schema_ctx_t *c, const char *path, const json_t *spec,
                               const json_t *old)
 {
     static const char *const lists[] = {"initContainers", "containers"};
     const json_t *volumes = json_object_get(spec, "volumes");
+    /* A StatefulSet's pods also get a volume per volumeClaimTemplate, named after it. */
+    const json_t *claim_templates =
+        !strcmp(c->r->kind, "StatefulSet")
+            ? cube_json_path(c->obj, "spec", "volumeClaimTemplates", NULL)
+            : NULL;
     size_t i;
     json_t *x;
     /* unique volume names */
@@ -1249,7 +1267,8 @@ static void pod_spec_validate(cube_schema_ctx_t *c, const char *path, const json
             json_array_foreach(json_object_get(x, "volumeMounts"), k, m)
             {
                 const char *vn = cube_json_str(m, "name", NULL);
-                if (!vn || !vn[0] || array_find_name(volumes, "name", vn))
+                if (!vn || !vn[0] || array_find_name(volumes, "name", vn) ||
+                    claim_template_named(claim_templates, vn))
                     continue;
                 _cleanup_free_ char *mp = cube_schema_path(cp, "volumeMounts");
                 _cleanup_free_ char *ip = cube_schema_path_index(mp, k);

@@ -17,6 +17,7 @@ static const cube_cmd_t commands[] = {
     {"image", "Import OCI image archives into the node's containerd", cube_cmd_image},
     {"hollow-nodes", "Run simulated nodes (kubemark-style) for scale tests", cube_cmd_hollow_nodes},
     {"proxy", "Run the service proxy (iptables) of a node", cube_cmd_proxy},
+    {"dns", "Run the cluster DNS server", cube_cmd_dns},
     {"version", "Print the version", cube_cmd_version},
 };
 

@@ -626,8 +626,7 @@ static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod
                         &cc->n_labels);
     json_int_t grace = json_integer_value(
         cube_json_path(pod, "spec", "terminationGracePeriodSeconds", NULL));
-    json_auto_t *ann = json_pack("{s:s++,s:s++}", KL_ANN_RESTART_COUNT, "", "", KL_ANN_GRACE, "",
-                                 "");
+    json_auto_t *ann = json_object();
     json_object_set_new(ann, KL_ANN_RESTART_COUNT, json_sprintf("%u", attempt));
     json_object_set_new(ann, KL_ANN_GRACE, json_sprintf("%lld", (long long)grace));
     cc->annotations = ar_map(&a, &runtime__v1__container_config__annotations_entry__descriptor,

@@ -74,7 +74,7 @@ static const char *term_reason(const kl_ctr_t *c)
 
 static json_t *terminated(const kl_ctr_t *c)
 {
-    json_t *t = json_pack("{s:i,s:s,s:o,s:o,s:s++}", "exitCode", (int)c->exit_code, "reason",
+    json_t *t = json_pack("{s:i,s:s,s:o,s:o,s:s+}", "exitCode", (int)c->exit_code, "reason",
                           term_reason(c), "startedAt", ns_time(c->started_ns), "finishedAt",
                           ns_time(c->finished_ns), "containerID", "containerd://", c->id);
     if (c->message && *c->message)

@@ -578,3 +578,42 @@ test_pod_binding_sets_node_and_condition() {
     # a bound pod cannot be bound again
     assert_fails_with 'is already assigned to node "n1"' kc create --raw "/api/v1/namespaces/$ns/pods/p/binding" -f b.json
 }
+
+test_statefulset_mounts_its_claim_templates() {
+    ns=$(new_ns sts)
+    cat >sts.yaml <<EOF2
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: nginx
+  selector: {matchLabels: {app: nginx}}
+  template:
+    metadata: {labels: {app: nginx}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        volumeMounts:
+        - {name: www, mountPath: /usr/share/nginx/html}
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+EOF2
+    assert_ok kc apply -n "$ns" -f sts.yaml
+    assert_eq "statefulset.apps/web created" "$OUT"
+    sed -i 's/name: www, mountPath/name: nope, mountPath/' sts.yaml
+    assert_fails_with '' kc apply -n "$ns" -f sts.yaml
+    assert_eq 'The StatefulSet "web" is invalid: spec.template.spec.containers[0].volumeMounts[0].name: Not found: "nope"' "$OUT"
+}
+
+test_last_finalizer_removed_leaves_no_empty_list() {
+    ns=$(new_ns fin)
+    mkcm "$ns" c >/dev/null
+    kc patch configmap c -n "$ns" -p '{"metadata":{"finalizers":["example.com/x"]}}' >/dev/null
+    kc patch configmap c -n "$ns" --type json -p '[{"op":"remove","path":"/metadata/finalizers/0"}]' >/dev/null
+    out=$(kc get configmap c -n "$ns" -o json | jq -c '.metadata | has("finalizers")')
+    assert_eq false "$out"
+}
