@@ -1,29 +1,11 @@
 /*
  * cube controller-manager: flags (and /etc/cube/config.yaml) ->
- * cube_ctrl_config_t -> cube_controller_manager_run(). SIGTERM and SIGINT are
- * taken by a sigwait thread that sets the manager's stop flag.
+ * cube_ctrl_config_t -> cube_controller_manager_run(). SIGTERM and SIGINT set
+ * its stop flag (signals.c).
  */
 #include "cmd/cmd.h"
 #include "controllers/controllers.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-typedef struct sigwaiter {
-    sigset_t set;
-    atomic_bool stop;
-} sigwaiter_t;
-
-static void *wait_signal(void *arg)
-{
-    sigwaiter_t *s = arg;
-    int sig = 0;
-    sigwait(&s->set, &sig);
-    if (sig != SIGUSR2)
-        cube_log_info("received signal %d, shutting down", sig);
-    atomic_store(&s->stop, true);
-    return NULL;
-}
 
 int cube_cmd_controller_manager(int argc, char **argv)
 {
@@ -77,25 +59,14 @@ int cube_cmd_controller_manager(int argc, char **argv)
         .terminated_pod_gc_threshold = 12500,
     };
 
-    /* Signals go to the waiter thread only: block them before any thread starts. */
-    sigwaiter_t sw = {0};
-    sigemptyset(&sw.set);
-    sigaddset(&sw.set, SIGINT);
-    sigaddset(&sw.set, SIGTERM);
-    sigaddset(&sw.set, SIGUSR2);
-    pthread_sigmask(SIG_BLOCK, &sw.set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    pthread_t th;
-    pthread_create(&th, NULL, wait_signal, &sw);
+    atomic_bool stop = false;
+    cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_controller_manager_run(&cfg, kubeconfig, controllers ? controllers : "*", leader_elect,
-                                    &sw.stop, &err) < 0) {
+                                    &stop, &err) < 0) {
         fprintf(stderr, "cube controller-manager: %s\n", err.msg);
         exit_code = 1;
     }
-    /* Wake the waiter if the manager returned on its own. */
-    if (!atomic_load(&sw.stop))
-        pthread_kill(th, SIGUSR2);
-    pthread_join(th, NULL);
+    cube_cmd_signals_stop(sig);
 done:
     free(kubeconfig);
     free(controllers);

@@ -1,29 +1,10 @@
 /*
  * cube scheduler: flags (and /etc/cube/config.yaml) -> cube_scheduler_config_t
- * -> cube_scheduler_run(). SIGTERM and SIGINT are taken by a sigwait thread
- * that sets the scheduler's stop flag.
+ * -> cube_scheduler_run(). SIGTERM and SIGINT set its stop flag (signals.c).
  */
 #include "cmd/cmd.h"
 #include "scheduler/scheduler.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-typedef struct sigwaiter {
-    sigset_t set;
-    atomic_bool stop;
-} sigwaiter_t;
-
-static void *wait_signal(void *arg)
-{
-    sigwaiter_t *s = arg;
-    int sig = 0;
-    sigwait(&s->set, &sig);
-    if (sig != SIGUSR2)
-        cube_log_info("received signal %d, shutting down", sig);
-    atomic_store(&s->stop, true);
-    return NULL;
-}
 
 int cube_cmd_scheduler(int argc, char **argv)
 {
@@ -71,24 +52,13 @@ int cube_cmd_scheduler(int argc, char **argv)
         .burst = burst,
     };
 
-    /* Signals go to the waiter thread only: block them before any thread starts. */
-    sigwaiter_t sw = {0};
-    sigemptyset(&sw.set);
-    sigaddset(&sw.set, SIGINT);
-    sigaddset(&sw.set, SIGTERM);
-    sigaddset(&sw.set, SIGUSR2);
-    pthread_sigmask(SIG_BLOCK, &sw.set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    pthread_t th;
-    pthread_create(&th, NULL, wait_signal, &sw);
-    if (cube_scheduler_run(&cfg, &sw.stop, &err) < 0) {
+    atomic_bool stop = false;
+    cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
+    if (cube_scheduler_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube scheduler: %s\n", err.msg);
         exit_code = 1;
     }
-    /* Wake the waiter if the scheduler returned on its own. */
-    if (!atomic_load(&sw.stop))
-        pthread_kill(th, SIGUSR2);
-    pthread_join(th, NULL);
+    cube_cmd_signals_stop(sig);
 done:
     free(kubeconfig);
     free(name);

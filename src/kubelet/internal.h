@@ -168,6 +168,7 @@ typedef struct kubelet {
     json_t *pleg; /* uid -> fingerprint string of its runtime state */
     json_t *waiting; /* uid -> {container: {"reason","message"}}: why a container waits */
     json_t *image_backoff; /* "uid/container" -> {"delay": ms, "until": epoch ms} */
+    json_t *probes; /* "uid/container/kind" -> {cid, ok, fail, result, next} (probes.c) */
 } kubelet_t;
 
 /* node.c: registration, lease, status. */
@@ -184,6 +185,12 @@ int kl_volume_mounts(kubelet_t *k, const json_t *pod, const json_t *c, json_t **
                      cube_err_t *err);
 /* Removes root-dir/pods/<uid> (after the pod's containers are gone). */
 void kl_volumes_cleanup(kubelet_t *k, const char *uid);
+
+/* probes.c: runs the probes that are due for every pod (the prober thread); fills s->ready
+ * from the readiness results of s's running containers; forgets a pod's results. */
+void kl_probe_all(kubelet_t *k);
+void kl_probe_ready(kubelet_t *k, const char *uid, kl_pod_state_t *s);
+void kl_probes_forget(kubelet_t *k, const char *uid);
 
 /* pods.c: one sync of the pod with key "ns/name" (worker thread). Returns the ms after which
  * the pod wants another sync (0: none). */

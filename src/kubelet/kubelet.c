@@ -164,6 +164,16 @@ static void *pleg(void *arg)
     return NULL;
 }
 
+static void *prober(void *arg)
+{
+    kubelet_t *k = arg;
+    while (!atomic_load(k->stop)) {
+        kl_probe_all(k);
+        usleep(200 * 1000);
+    }
+    return NULL;
+}
+
 static void kubelet_clear(kubelet_t *k)
 {
     cube_informers_free(k->informers);
@@ -182,6 +192,7 @@ static void kubelet_clear(kubelet_t *k)
     json_decref(k->pleg);
     json_decref(k->waiting);
     json_decref(k->image_backoff);
+    json_decref(k->probes);
     pthread_mutex_destroy(&k->lock);
 }
 
@@ -201,6 +212,7 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
     k.pleg = json_object();
     k.waiting = json_object();
     k.image_backoff = json_object();
+    k.probes = json_object();
     if (cube_mkdir_p(cfg->root_dir, 0750, err) < 0 || cube_mkdir_p(cfg->pod_log_dir, 0755, err) < 0)
         return -1;
     kl_machine_read(cfg->root_dir, &k.machine);
@@ -261,6 +273,8 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
         pthread_create(&workers[i], NULL, worker, &k);
     pthread_t pleg_th;
     pthread_create(&pleg_th, NULL, pleg, &k);
+    pthread_t prober_th;
+    pthread_create(&prober_th, NULL, prober, &k);
 
     /* the node loop: lease, runtime readiness, node status */
     uint64_t last_lease = cube_time_mono_ns(), last_status = cube_time_mono_ns();
@@ -303,6 +317,7 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
         pthread_join(workers[i], NULL);
     free(workers);
     pthread_join(pleg_th, NULL);
+    pthread_join(prober_th, NULL);
     cube_informers_free(k.informers);
     k.informers = NULL;
     return 0;

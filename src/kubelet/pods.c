@@ -434,6 +434,7 @@ static void forget_pod(kubelet_t *k, const char *uid)
             json_object_del(maps[m], key);
     }
     pthread_mutex_unlock(&k->lock);
+    kl_probes_forget(k, uid);
 }
 
 /* ---- images ------------------------------------------------------------------------ */
@@ -781,6 +782,7 @@ static void send_status(kubelet_t *k, const json_t *pod, pod_rt_t *r)
     r->st.waiting = json_deep_copy(json_object_get(k->waiting, uid));
     pthread_mutex_unlock(&k->lock);
     r->st.host_ip = k->node_ip;
+    kl_probe_ready(k, uid, &r->st);
     const json_t *old = json_object_get(pod, "status");
     json_auto_t *st = kl_pod_status(pod, &r->st, old, time(NULL));
     if (kl_status_equal(st, old))
