@@ -17,6 +17,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 # shellcheck source=bench/openapi.sh
 . "$root/bench/openapi.sh"
+# shellcheck source=bench/apply.sh
+. "$root/bench/apply.sh"
 
 : "${CUBE:?set CUBE to the absolute path of the cube binary}"
 DURATION=${DURATION:-10s}
@@ -30,7 +32,7 @@ PORT=${BENCH_PORT:-26443}
 NGINX_PORT=$((PORT + 1))
 ETCD_PORT=$((PORT + 10))
 ETCD_PEER=$((PORT + 11))
-ONLY=${ONLY:-get openapi create watch list rss proxy scale}
+ONLY=${ONLY:-get openapi apply create watch list rss proxy scale}
 MIB=1048576
 
 want() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -335,6 +337,7 @@ if want rss; then
 fi
 want get && bench_get
 want openapi && bench_openapi
+want apply && bench_apply
 want watch && bench_watch
 want create && bench_create
 stop_cube

@@ -13,7 +13,7 @@ want=(
     python3-kubernetes python3-pytest python3-yaml
     nginx wrk etcd-server jq curl openssl procps bc
     libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libldns-dev dnsutils
-    containerd runc containernetworking-plugins busybox-static iproute2 file conntrack
+    containerd runc containernetworking-plugins busybox-static iproute2 file conntrack ipset
 )
 optional=(hey) # installed when Debian has it
 

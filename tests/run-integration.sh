@@ -3,7 +3,8 @@
 # real `cube apiserver`, no root needed.
 #
 # Each tests/integration/test_*.sh gets ONE fresh server (temp data dir, free
-# loopback port); each of its test_* functions runs in its own process and
+# loopback port), files run CUBE_TEST_JOBS (2) at a time, each file's output printed
+# whole when it ends; each of its test_* functions runs in its own process and
 # prints PASS/FAIL. After the file, the server must still be alive, must stop
 # cleanly on SIGTERM, and its log must hold no sanitizer report. Then the
 # python tests run under Debian's python (which sees python3-kubernetes), with
@@ -39,29 +40,22 @@ if [ ! -x "$CUBE" ]; then
     exit 1
 fi
 
-for file in "$HERE"/integration/test_*.sh; do
-    [ -e "$file" ] || continue
+# run_file FILE TEST...: one file's tests against its own apiserver. Output goes to
+# $TESTS_TMP/out.<base>, "pass fail" to $TESTS_TMP/count.<base>.
+run_file() {
+    local file=$1 base pass=0 fail=0 t errs
+    shift
     base=$(basename "$file" .sh)
-    # pending_* functions test what a later issue builds: reported, not run
-    while read -r p; do
-        [ -n "$p" ] || continue
-        echo "SKIP $p (feature not built yet: docs/FEATURES.md)"
-        skip=$((skip + 1))
-    done < <(grep -oE '^pending_[A-Za-z0-9_]+ *\(\)' "$file" | sed 's/ *()//')
-    mapfile -t tests < <(list_tests "$file")
-    if [ -n "$FILTER" ] && [[ "$base" != *"$FILTER"* ]]; then
-        mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -F -- "$FILTER")
-    fi
-    [ ${#tests[@]} -gt 0 ] && [ -n "${tests[0]}" ] || continue
-    echo "== $base (${#tests[@]} tests)"
-    if ! start_cube "$TESTS_TMP/$base" 2>"$TESTS_TMP/start.err"; then
+    exec >"$TESTS_TMP/out.$base" 2>&1
+    echo "== $base ($# tests)"
+    if ! start_cube "$TESTS_TMP/$base" 2>"$TESTS_TMP/start.err.$base"; then
         echo "FAIL $base: apiserver did not start"
-        sed 's/^/    /' "$TESTS_TMP/start.err"
-        fail=$((fail + ${#tests[@]}))
+        sed 's/^/    /' "$TESTS_TMP/start.err.$base"
+        echo "0 $#" >"$TESTS_TMP/count.$base"
         stop_cube KILL
-        continue
+        return
     fi
-    for t in "${tests[@]}"; do
+    for t in "$@"; do
         if run_test "$file" "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
         if ! kill -0 "$CUBE_PID" 2>/dev/null; then
             echo "    (the apiserver died during $t; log tail:)"
@@ -81,6 +75,54 @@ for file in "$HERE"/integration/test_*.sh; do
         tail -n 20 "$CUBE_DIR/cube.log" | sed 's/^/    /'
         fail=$((fail + 1))
     fi
+    echo "$pass $fail" >"$TESTS_TMP/count.$base"
+}
+
+# Prints the output of the files that have finished, once each, and adds up their counts.
+declare -A flushed
+flush_done() {
+    local base p f
+    for base in "${bases[@]}"; do
+        [ -z "${flushed[$base]:-}" ] && [ -f "$TESTS_TMP/count.$base" ] || continue
+        flushed[$base]=1
+        cat "$TESTS_TMP/out.$base"
+        read -r p f <"$TESTS_TMP/count.$base"
+        pass=$((pass + p))
+        fail=$((fail + f))
+    done
+}
+
+# Files run CUBE_TEST_JOBS at a time (default 2): each has its own server, port and
+# directories, and most of their time is spent waiting for controllers.
+JOBS=${CUBE_TEST_JOBS:-2}
+bases=()
+for file in "$HERE"/integration/test_*.sh; do
+    [ -e "$file" ] || continue
+    base=$(basename "$file" .sh)
+    # pending_* functions test what a later issue builds: reported, not run
+    while read -r p; do
+        [ -n "$p" ] || continue
+        echo "SKIP $p (feature not built yet: docs/FEATURES.md)"
+        skip=$((skip + 1))
+    done < <(grep -oE '^pending_[A-Za-z0-9_]+ *\(\)' "$file" | sed 's/ *()//')
+    mapfile -t tests < <(list_tests "$file")
+    if [ -n "$FILTER" ] && [[ "$base" != *"$FILTER"* ]]; then
+        mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -F -- "$FILTER")
+    fi
+    [ ${#tests[@]} -gt 0 ] && [ -n "${tests[0]}" ] || continue
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+        wait -n
+        flush_done
+    done
+    run_file "$file" "${tests[@]}" &
+    bases+=("$base")
+done
+wait
+flush_done
+for base in "${bases[@]}"; do # a file whose runner died without its counts
+    [ -f "$TESTS_TMP/count.$base" ] && continue
+    echo "FAIL $base: the file's runner ended without results"
+    fail=$((fail + 1))
 done
 
 # Python tests: Debian's interpreter, never the one first on PATH.

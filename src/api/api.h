@@ -156,6 +156,28 @@ void cube_api_validate(const cube_resource_t *r, cube_api_op_t op, const json_t 
  * labels, annotations (size and keys), namespace presence for namespaced types. */
 void cube_api_validate_meta(const cube_resource_t *r, const json_t *obj, cube_field_errors_t *fe);
 
+/*
+ * Strict decoding (fieldValidation): called once per finding with the field's
+ * path as Kubernetes' strict decoder names it ("spec.foo", "spec.containers[0].x").
+ */
+typedef void (*cube_schema_field_fn)(const char *path, void *arg);
+
+/*
+ * The fields of obj that r's schema does not have, in document order (fields
+ * Kubernetes has but the tables leave unmodelled, and CUBE_SK_ANY subtrees,
+ * are kept and not reported). prune: removes them from obj, as Kubernetes'
+ * typed decoding drops them. fn may be NULL. Returns how many were found;
+ * 0 for kinds without a schema.
+ */
+size_t cube_schema_unknown_fields(const cube_resource_t *r, json_t *obj, bool prune,
+                                  cube_schema_field_fn fn, void *arg);
+
+/*
+ * Keys repeated inside one JSON object of a (well-formed) JSON text, each
+ * path reported once, in document order. Returns how many.
+ */
+size_t cube_json_duplicate_fields(const char *data, size_t len, cube_schema_field_fn fn, void *arg);
+
 /* ======================================================================= */
 /* server-side printing and field selector attributes (table.c)            */
 /* ======================================================================= */
@@ -293,6 +315,14 @@ int cube_protobuf_decode(const void *data, size_t len, json_t **ret, cube_err_t 
  * parser's line and problem, or when the document is not a mapping.
  */
 int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err);
+/*
+ * cube_yaml_decode that also reports repeated mapping keys (the last value wins,
+ * as sigs.k8s.io/yaml's non-strict conversion): *ret_dups is NULL or the text of
+ * Kubernetes' strict YAML error ("yaml: unmarshal errors:\n  line 5: key
+ * \"replicas\" already set in map"), caller frees; written only on success.
+ */
+int cube_yaml_decode_dups(const void *data, size_t len, json_t **ret, char **ret_dups,
+                          cube_err_t *err);
 
 /* ======================================================================= */
 /* field ownership: FieldsV1 sets, managedFields, server-side apply         */

@@ -1129,3 +1129,228 @@ void cube_api_validate(const cube_resource_t *r, cube_api_op_t op, const json_t 
     if (k->validate)
         k->validate(&c, obj, old);
 }
+
+/* ======================================================================= */
+/* strict decoding: unknown and duplicate fields                           */
+/* ======================================================================= */
+
+typedef struct unknown_walk {
+    bool prune;
+    cube_schema_field_fn fn;
+    void *arg;
+    size_t n;
+} unknown_walk_t;
+
+static void unknown_type(unknown_walk_t *w, const cube_schema_type_t *t, const char *path,
+                         json_t *obj);
+
+/* One value of field f (an element when f is an array or map) at path. */
+static void unknown_value(unknown_walk_t *w, const cube_schema_field_t *f, const char *path,
+                          json_t *v)
+{
+    if (f->kind == CUBE_SK_OBJECT && json_is_object(v))
+        unknown_type(w, f->type, path, v);
+}
+
+static void unknown_type(unknown_walk_t *w, const cube_schema_type_t *t, const char *path,
+                         json_t *obj)
+{
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(obj, tmp, key, v)
+    {
+        const cube_schema_field_t *f = cube_schema_field_find(t, key);
+        _cleanup_free_ char *p = cube_schema_path(path, key);
+        if (!f) {
+            w->n++;
+            if (w->fn)
+                w->fn(p, w->arg);
+            if (w->prune)
+                json_object_del(obj, key);
+            continue;
+        }
+        if (f->kind != CUBE_SK_OBJECT)
+            continue;
+        if (f->container == CUBE_SC_ARRAY && json_is_array(v)) {
+            size_t i;
+            json_t *e;
+            json_array_foreach(v, i, e)
+            {
+                _cleanup_free_ char *pi = cube_schema_path_index(p, i);
+                unknown_value(w, f, pi, e);
+            }
+        } else if (f->container == CUBE_SC_MAP && json_is_object(v)) {
+            /* Go's strict decoder joins map keys with dots, as struct fields */
+            const char *k;
+            json_t *e;
+            json_object_foreach(v, k, e)
+            {
+                _cleanup_free_ char *pk = cube_schema_path(p, k);
+                unknown_value(w, f, pk, e);
+            }
+        } else if (f->container == CUBE_SC_ONE) {
+            unknown_value(w, f, p, v);
+        }
+    }
+}
+
+size_t cube_schema_unknown_fields(const cube_resource_t *r, json_t *obj, bool prune,
+                                  cube_schema_field_fn fn, void *arg)
+{
+    const cube_schema_kind_t *k = cube_schema_kind_find(r);
+    if (!k || !k->type || !json_is_object(obj))
+        return 0;
+    unknown_walk_t w = {prune, fn, arg, 0};
+    unknown_type(&w, k->type, "", obj);
+    return w.n;
+}
+
+/*
+ * A scan of JSON text (already known to parse) that tracks the field path and
+ * the keys seen in each object: jansson keeps the last of repeated keys
+ * without saying so.
+ */
+typedef struct dup_scan {
+    const char *p, *end;
+    cube_schema_field_fn fn;
+    void *arg;
+    size_t n;
+    unsigned depth;
+} dup_scan_t;
+
+static void dup_ws(dup_scan_t *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+        s->p++;
+}
+
+/* A string literal at s->p (the opening quote), decoded; caller frees. */
+static char *dup_string(dup_scan_t *s)
+{
+    const char *start = s->p++;
+    bool esc = false;
+    while (s->p < s->end && *s->p != '"') {
+        if (*s->p == '\\') {
+            esc = true;
+            s->p++;
+        }
+        s->p++;
+    }
+    if (s->p < s->end)
+        s->p++;
+    if (!esc)
+        return xstrndup(start + 1, (size_t)(s->p - start) - 2);
+    json_auto_t *j = json_loadb(start, (size_t)(s->p - start), JSON_DECODE_ANY, NULL);
+    return xstrdup(json_is_string(j) ? json_string_value(j) : "");
+}
+
+static void dup_value(dup_scan_t *s, cube_buf_t *path);
+
+static void dup_truncate(cube_buf_t *path, size_t len)
+{
+    path->len = len;
+    if (path->data)
+        path->data[len] = 0;
+}
+
+static void dup_object(dup_scan_t *s, cube_buf_t *path)
+{
+    json_auto_t *seen = json_object(); /* key -> true (once) or false (reported) */
+    s->p++;
+    for (;;) {
+        dup_ws(s);
+        if (s->p >= s->end)
+            return;
+        if (*s->p == '}') {
+            s->p++;
+            return;
+        }
+        if (*s->p == ',') {
+            s->p++;
+            continue;
+        }
+        if (*s->p != '"') {
+            s->p = s->end;
+            return;
+        }
+        _cleanup_free_ char *key = dup_string(s);
+        dup_ws(s);
+        if (s->p < s->end && *s->p == ':')
+            s->p++;
+        size_t mark = path->len;
+        if (mark)
+            cube_buf_putc(path, '.');
+        cube_buf_puts(path, key);
+        json_t *was = json_object_get(seen, key);
+        if (!was) {
+            json_object_set_new(seen, key, json_true());
+        } else if (json_is_true(was)) {
+            json_object_set_new(seen, key, json_false());
+            s->n++;
+            if (s->fn)
+                s->fn(path->data, s->arg);
+        }
+        dup_value(s, path);
+        dup_truncate(path, mark);
+    }
+}
+
+static void dup_array(dup_scan_t *s, cube_buf_t *path)
+{
+    size_t i = 0;
+    s->p++;
+    for (;;) {
+        dup_ws(s);
+        if (s->p >= s->end)
+            return;
+        if (*s->p == ']') {
+            s->p++;
+            return;
+        }
+        if (*s->p == ',') {
+            s->p++;
+            continue;
+        }
+        size_t mark = path->len;
+        cube_buf_printf(path, "[%zu]", i++);
+        dup_value(s, path);
+        dup_truncate(path, mark);
+    }
+}
+
+static void dup_value(dup_scan_t *s, cube_buf_t *path)
+{
+    dup_ws(s);
+    if (s->p >= s->end)
+        return;
+    if (s->depth > 256) { /* json_loadb refuses deeper documents anyway */
+        s->p = s->end;
+        return;
+    }
+    s->depth++;
+    if (*s->p == '{') {
+        dup_object(s, path);
+    } else if (*s->p == '[') {
+        dup_array(s, path);
+    } else if (*s->p == '"') {
+        free(dup_string(s));
+    } else {
+        while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
+            s->p++;
+    }
+    s->depth--;
+}
+
+size_t cube_json_duplicate_fields(const char *data, size_t len, cube_schema_field_fn fn, void *arg)
+{
+    /* no object repeats a key unless the text holds a key twice: skip the scan
+       for texts without objects */
+    if (!data || !memchr(data, '{', len))
+        return 0;
+    dup_scan_t s = {data, data + len, fn, arg, 0, 0};
+    cube_buf_t path = CUBE_BUF_INIT;
+    dup_value(&s, &path);
+    cube_buf_clear(&path);
+    return s.n;
+}

@@ -48,8 +48,16 @@ static json_t *plain_scalar(const char *s, size_t len)
     return json_stringn(s, len);
 }
 
+/* Where a parse is: the line of the event being added, the pending keys' lines,
+   and the repeated keys found (NULL when not asked). */
+typedef struct yaml_pos {
+    size_t line;
+    size_t key_line[MAX_DEPTH + 1];
+    cube_buf_t *dups;
+} yaml_pos_t;
+
 static int add_value(json_t **stack, size_t depth, char **pending_key, json_t *v, json_t **root,
-                     cube_err_t *err)
+                     yaml_pos_t *pos, cube_err_t *err)
 {
     if (depth == 0) {
         if (!*root)
@@ -76,7 +84,14 @@ static int add_value(json_t **stack, size_t depth, char **pending_key, json_t *v
                                        : xasprintf("%g", json_real_value(v));
         json_decref(v);
         *pending_key = k;
+        pos->key_line[depth] = pos->line;
         return 0;
+    }
+    if (pos->dups && json_object_get(top, *pending_key)) {
+        /* sigs.k8s.io/yaml's strict conversion (yaml.v2) words it so */
+        cube_buf_printf(pos->dups, "\n  line %zu: key ", pos->key_line[depth]);
+        cube_buf_go_quote(pos->dups, *pending_key);
+        cube_buf_puts(pos->dups, " already set in map");
     }
     json_object_set_new(top, *pending_key, v);
     free(*pending_key);
@@ -84,8 +99,9 @@ static int add_value(json_t **stack, size_t depth, char **pending_key, json_t *v
     return 0;
 }
 
-int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err)
+static int decode(const void *data, size_t len, json_t **ret, cube_buf_t *dups, cube_err_t *err)
 {
+    yaml_pos_t pos = {.dups = dups};
     yaml_parser_t p;
     yaml_event_t ev;
     json_t *stack[MAX_DEPTH];
@@ -105,6 +121,7 @@ int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err
             goto out;
         }
         json_t *v = NULL;
+        pos.line = ev.start_mark.line + 1;
         switch (ev.type) {
         case YAML_DOCUMENT_END_EVENT:
             done = root != NULL; /* the first document only, as Kubernetes */
@@ -123,7 +140,7 @@ int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err
             v = plain ? plain_scalar(s, n) : json_stringn(s, n);
             if (!v)
                 v = json_string("");
-            if (add_value(stack, depth, &keys[depth], v, &root, err) < 0) {
+            if (add_value(stack, depth, &keys[depth], v, &root, &pos, err) < 0) {
                 yaml_event_delete(&ev);
                 goto out;
             }
@@ -143,7 +160,7 @@ int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err
                 yaml_event_delete(&ev);
                 goto out;
             }
-            if (add_value(stack, depth, &keys[depth], json_incref(v), &root, err) < 0) {
+            if (add_value(stack, depth, &keys[depth], json_incref(v), &root, &pos, err) < 0) {
                 json_decref(v);
                 yaml_event_delete(&ev);
                 goto out;
@@ -177,4 +194,31 @@ out:
     json_decref(root);
     yaml_parser_delete(&p);
     return rc;
+}
+
+int cube_yaml_decode(const void *data, size_t len, json_t **ret, cube_err_t *err)
+{
+    return decode(data, len, ret, NULL, err);
+}
+
+int cube_yaml_decode_dups(const void *data, size_t len, json_t **ret, char **ret_dups,
+                          cube_err_t *err)
+{
+    cube_buf_t dups = CUBE_BUF_INIT;
+    json_t *obj = NULL;
+    if (decode(data, len, &obj, &dups, err) < 0) {
+        cube_buf_clear(&dups);
+        return -1;
+    }
+    *ret = obj;
+    if (dups.len) {
+        cube_buf_t m = CUBE_BUF_INIT;
+        cube_buf_puts(&m, "yaml: unmarshal errors:");
+        cube_buf_append(&m, dups.data, dups.len);
+        *ret_dups = cube_buf_steal(&m, NULL);
+    } else {
+        *ret_dups = NULL;
+    }
+    cube_buf_clear(&dups);
+    return 0;
 }

@@ -10,7 +10,8 @@
  * tolerations of the not-ready and unreachable NoExecute taints) and Priority
  * (priorityClassName resolved to spec.priority and spec.preemptionPolicy; the
  * global default class; an unknown class is refused). PriorityClasses: only
- * one may be the global default. On update: the Service allocators (a type
+ * one may be the global default. PodSecurity (podsecurity.c) checks pods and
+ * pod templates on create, pods on update. On update: the Service allocators (a type
  * change to NodePort gets its node ports).
  */
 #include "apiserver/internal.h"
@@ -460,13 +461,16 @@ static bool is(const cube_resource_t *r, const char *group, const char *plural)
     return !strcmp(r->group, group) && !strcmp(r->plural, plural);
 }
 
-int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user,
-                          const cube_resource_t *r, json_t *obj, cube_err_t *err)
+int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,
+                          json_t *obj, json_t *warnings, cube_err_t *err)
 {
     if (namespace_lifecycle(srv, r, obj, err) < 0)
         return -1;
     if (cube_node_restriction(user, r, CUBE_OP_CREATE, obj, err) < 0 ||
         cube_rbac_admit(srv, user, r, obj, err) < 0)
+        return -1;
+    /* PodSecurity (podsecurity.c): pods and pod templates; warnings need the request (TODO) */
+    if (cube_podsecurity_admit(srv, r, CUBE_OP_CREATE, obj, NULL, warnings, err) < 0)
         return -1;
     if (is(r, "", "pods")) {
         if (limit_ranger(srv, r, obj, err) < 0 || service_account(srv, r, obj, err) < 0)
@@ -486,15 +490,17 @@ int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user,
     return 0;
 }
 
-int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user,
-                          const cube_resource_t *r, cube_api_op_t op, json_t *obj,
-                          const json_t *old, cube_err_t *err)
+int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,
+                          cube_api_op_t op, json_t *obj, const json_t *old, json_t *warnings,
+                          cube_err_t *err)
 {
     if (cube_node_restriction(user, r, op, obj, err) < 0)
         return -1;
     if (op != CUBE_OP_UPDATE)
         return 0;
     if (cube_rbac_admit(srv, user, r, obj, err) < 0)
+        return -1;
+    if (cube_podsecurity_admit(srv, r, op, obj, old, warnings, err) < 0)
         return -1;
     if (is(r, "", "services") && cube_bootstrap_svc_alloc(srv))
         return cube_svc_alloc_admit(cube_bootstrap_svc_alloc(srv), obj, old, err);

@@ -63,6 +63,7 @@ static void reqctx_free(cube_reqctx_t *ctx)
     free(ctx->ns);
     free(ctx->name);
     free(ctx->sub);
+    json_decref(ctx->warnings);
     free(ctx);
 }
 
@@ -98,9 +99,41 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
                              ctx->res ? ctx->res->group : "", ctx->res ? ctx->res->version : "",
                              ctx->res ? ctx->res->plural : "", ctx->sub ? ctx->sub : "",
                              scope_of(ctx), code, secs);
-    static const char *const hdrs[] = {"Cache-Control", "no-cache, private", NULL};
+    size_t nw = json_array_size(ctx->warnings);
+    if (!nw) {
+        static const char *const hdrs[] = {"Cache-Control", "no-cache, private", NULL};
+        cube_http_respond(ctx->req, code, ctype, hdrs, body);
+        return reqctx_free(ctx);
+    }
+    /* Warning headers as Kubernetes writes them: 299, agent "-", the text Go-quoted */
+    const char **hdrs = xcalloc(2 * nw + 3, sizeof(*hdrs));
+    char **vals = xcalloc(nw, sizeof(*vals));
+    hdrs[0] = "Cache-Control";
+    hdrs[1] = "no-cache, private";
+    for (size_t i = 0; i < nw; i++) {
+        cube_buf_t b = CUBE_BUF_INIT;
+        cube_buf_puts(&b, "299 - ");
+        cube_buf_go_quote(&b, json_string_value(json_array_get(ctx->warnings, i)));
+        vals[i] = cube_buf_steal(&b, NULL);
+        hdrs[2 + 2 * i] = "Warning";
+        hdrs[3 + 2 * i] = vals[i];
+    }
     cube_http_respond(ctx->req, code, ctype, hdrs, body);
+    for (size_t i = 0; i < nw; i++)
+        free(vals[i]);
+    free(vals);
+    free(hdrs);
     reqctx_free(ctx);
+}
+
+void cube_reqctx_warn(cube_reqctx_t *ctx, const char *text)
+{
+    size_t i;
+    json_t *w;
+    if (!ctx->warnings)
+        ctx->warnings = json_array();
+    json_array_foreach(ctx->warnings, i, w) if (!strcmp(json_string_value(w), text)) return;
+    json_array_append_new(ctx->warnings, json_string(text));
 }
 
 void cube_reqctx_respond(cube_reqctx_t *ctx, int code, cube_bytes_t *body)
@@ -572,8 +605,7 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
         json_auto_t *doc = path[1] == '.' ? cube_sa_openid_configuration(ctx->srv)
                                           : cube_jwt_jwks(ctx->srv->sa_key);
         _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
-        respond_text(ctx, 200, path[1] == '.' ? "application/json" : "application/jwk-set+json",
-                     s);
+        respond_text(ctx, 200, path[1] == '.' ? "application/json" : "application/jwk-set+json", s);
         return true;
     }
     if (!strcmp(path, "/metrics")) {

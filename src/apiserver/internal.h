@@ -275,6 +275,7 @@ typedef struct cube_reqctx {
                          deletecollection */
     const cube_resource_t *res;
     char *group, *version, *plural, *ns, *name, *sub;
+    json_t *warnings; /* texts of the response's Warning headers (cube_reqctx_warn), or NULL */
 } cube_reqctx_t;
 
 /* handler.c */
@@ -283,6 +284,8 @@ void cube_reqctx_respond(cube_reqctx_t *ctx, int code,
                          cube_bytes_t *body); /* JSON body, frees ctx */
 void cube_reqctx_fail(cube_reqctx_t *ctx, const cube_err_t *err); /* Status body, frees ctx */
 char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL */
+/* Adds a `Warning: 299 - "text"` header to the response (once per text). */
+void cube_reqctx_warn(cube_reqctx_t *ctx, const char *text);
 /* Storage key of an object / prefix of a collection (ns NULL or "" for all namespaces). */
 char *cube_key(const cube_resource_t *r, const char *ns, const char *name);
 /* "pods" or "deployments.apps", as Kubernetes names a resource in messages. */
@@ -332,15 +335,17 @@ int cube_node_authorize(cube_apiserver_t *srv, const cube_authz_attrs_t *a);
 json_t *cube_rbac_rules_for(cube_apiserver_t *srv, const cube_user_t *u, const char *ns);
 
 /* admission.c: mutating, then validating admission for writes. */
-/* user: who asks (NodeRestriction, RBAC escalation checks); NULL for the server itself. */
+/* user: who asks (NodeRestriction, RBAC escalation checks); NULL for the server itself.
+   warnings: an array the steps append Warning texts to (PodSecurity's warn level). */
 int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user,
-                          const cube_resource_t *r, json_t *obj, cube_err_t *err);
+                          const cube_resource_t *r, json_t *obj, json_t *warnings,
+                          cube_err_t *err);
 /* The update side (write.c's update path, after the strategy, before validation), for updates
    and status updates (op): Services get what a type change needs from the allocators;
    PriorityClasses keep one global default; nodes may change only their own objects. */
 int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user,
                           const cube_resource_t *r, cube_api_op_t op, json_t *obj,
-                          const json_t *old, cube_err_t *err);
+                          const json_t *old, json_t *warnings, cube_err_t *err);
 
 /* node_restriction.c: the NodeRestriction admission step: a node (system:node:<name>) may
    write only its own Node and Lease, status of pods bound to it, and mirror pods. */
@@ -501,5 +506,26 @@ int cube_bootstrap_serve(cube_apiserver_t *srv, int port, cube_err_t *err);
 void cube_bootstrap_stop(cube_apiserver_t *srv);
 /* The Service allocators (NULL before cube_bootstrap_start). */
 cube_svc_alloc_t *cube_bootstrap_svc_alloc(cube_apiserver_t *srv);
+
+/* ---- podsecurity.c: PodSecurity admission (Pod Security Standards) ---------------------- */
+typedef enum { CUBE_PSA_PRIVILEGED, CUBE_PSA_BASELINE, CUBE_PSA_RESTRICTED } cube_psa_level_t;
+/* "privileged", "baseline", "restricted" -> level; -1 for anything else. */
+int cube_psa_level_parse(const char *s);
+const char *cube_psa_level_name(cube_psa_level_t level);
+/* Checks a pod's (or template's) metadata and spec against a level, in upstream's order and
+   words: NULL when allowed, else the owned text "reason (detail), reason (detail)". */
+char *cube_psa_evaluate(cube_psa_level_t level, const json_t *meta, const json_t *spec);
+/* The policy of a namespace's labels applied to one pod (pod true: enforce refuses with 403
+   Forbidden `pods "<name>" is forbidden: violates PodSecurity ...`) or pod template (pod
+   false: enforce and warn only warn). Warning texts are appended to warnings (a JSON array of
+   strings; NULL drops them). */
+int cube_podsecurity_check(const json_t *labels, bool pod, const char *name, const json_t *meta,
+                           const json_t *spec, json_t *warnings, cube_err_t *err);
+/* Admission step: pods on create and on updates that change more than images, and objects with
+   pod templates (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs,
+   ReplicationControllers) on create, against the labels of their namespace (from the cache). */
+int cube_podsecurity_admit(cube_apiserver_t *srv, const cube_resource_t *r, cube_api_op_t op,
+                           const json_t *obj, const json_t *old, json_t *warnings,
+                           cube_err_t *err);
 
 #endif

@@ -872,52 +872,11 @@ cube_bytes_t *cube_openapi_v3_serve(const char *path, const char *hash, bool *im
 
 /* ---- fieldValidation=Strict ---------------------------------------------- */
 
-static void unknown_walk(const cube_schema_type_t *t, const char *path, const json_t *obj,
-                         cube_buf_t *out);
-
-/* One value of field f (an element when f is an array or map) at path. */
-static void unknown_value(const cube_schema_field_t *f, const char *path, const json_t *v,
-                          cube_buf_t *out)
+static void unknown_found(const char *path, void *arg)
 {
-    if (f->kind == CUBE_SK_OBJECT && json_is_object(v))
-        unknown_walk(f->type, path, v, out);
-}
-
-static void unknown_walk(const cube_schema_type_t *t, const char *path, const json_t *obj,
-                         cube_buf_t *out)
-{
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        const cube_schema_field_t *f = cube_schema_field_find(t, key);
-        _cleanup_free_ char *p = cube_schema_path(path, key);
-        if (!f) {
-            cube_buf_printf(out, "%sunknown field \"%s\"", out->len ? ", " : "", p);
-            continue;
-        }
-        if (f->kind != CUBE_SK_OBJECT)
-            continue;
-        if (f->container == CUBE_SC_ARRAY && json_is_array(v)) {
-            size_t i;
-            const json_t *e;
-            json_array_foreach(v, i, e)
-            {
-                _cleanup_free_ char *pi = cube_schema_path_index(p, i);
-                unknown_value(f, pi, e, out);
-            }
-        } else if (f->container == CUBE_SC_MAP && json_is_object(v)) {
-            const char *k;
-            const json_t *e;
-            json_object_foreach((json_t *)v, k, e)
-            {
-                _cleanup_free_ char *pk = cube_schema_path_key(p, k);
-                unknown_value(f, pk, e, out);
-            }
-        } else if (f->container == CUBE_SC_ONE) {
-            unknown_value(f, p, v, out);
-        }
-    }
+    cube_buf_t *out = arg;
+    cube_buf_printf(out, "%sunknown field ", out->len ? ", " : "");
+    cube_buf_go_quote(out, path);
 }
 
 int cube_openapi_strict_check(const cube_resource_t *r, const json_t *obj, cube_err_t *err)
@@ -926,7 +885,7 @@ int cube_openapi_strict_check(const cube_resource_t *r, const json_t *obj, cube_
     if (!k || !k->type || !json_is_object(obj))
         return 0;
     cube_buf_t b = CUBE_BUF_INIT;
-    unknown_walk(k->type, "", obj, &b);
+    cube_schema_unknown_fields(r, (json_t *)obj, false, unknown_found, &b);
     bool none = b.len == 0;
     _cleanup_free_ char *found = cube_buf_steal(&b, NULL);
     if (none)

@@ -58,16 +58,80 @@ static int cmp_cstr(const void *a, const void *b)
 }
 
 /*
- * fieldValidation=Strict (what kubectl sends when it validates): unknown fields
- * are a BadRequest. Checked on create and update bodies; a patch document is
- * not checked (its directives and partial shape are not objects of the type).
+ * fieldValidation: Strict (what kubectl sends when it validates) refuses
+ * unknown and duplicate fields; Warn (the default) and Ignore decode as
+ * Kubernetes' typed decoding does: unknown fields are dropped, the last of
+ * duplicate fields wins; Warn answers each with a Warning header.
  */
-static int strict_fields(cube_reqctx_t *ctx, const json_t *obj, cube_err_t *err)
+typedef enum { FV_WARN, FV_IGNORE, FV_STRICT } field_validation_t;
+
+static field_validation_t field_validation(cube_reqctx_t *ctx)
 {
     _cleanup_free_ char *fv = cube_reqctx_param(ctx, "fieldValidation");
-    if (!fv || strcmp(fv, "Strict"))
+    if (fv && !strcmp(fv, "Strict"))
+        return FV_STRICT;
+    if (fv && !strcmp(fv, "Ignore"))
+        return FV_IGNORE;
+    return FV_WARN;
+}
+
+/* What strict decoding found, as Kubernetes' strict errors name it. */
+typedef struct strict_found {
+    cube_reqctx_t *ctx;
+    field_validation_t fv;
+    const char *what; /* "unknown field", "duplicate field" */
+    cube_buf_t msgs; /* ", "-joined (Strict) */
+} strict_found_t;
+
+static void strict_note(strict_found_t *f, const char *text)
+{
+    if (f->fv == FV_WARN)
+        cube_reqctx_warn(f->ctx, text);
+    else if (f->fv == FV_STRICT)
+        cube_buf_printf(&f->msgs, "%s%s", f->msgs.len ? ", " : "", text);
+}
+
+static void strict_field(const char *path, void *arg)
+{
+    strict_found_t *f = arg;
+    cube_buf_t b = CUBE_BUF_INIT;
+    cube_buf_printf(&b, "%s ", f->what);
+    cube_buf_go_quote(&b, path);
+    strict_note(f, b.data);
+    cube_buf_clear(&b);
+}
+
+/*
+ * Field validation of a create or update body already decoded into obj
+ * (yaml_dups: the YAML decoder's duplicate keys error, or NULL). Unknown fields
+ * are removed from obj unless Strict. Errors: BadRequest (Strict).
+ */
+static int check_fields(cube_reqctx_t *ctx, json_t *obj, const char *yaml_dups, cube_err_t *err)
+{
+    strict_found_t f = {.ctx = ctx, .fv = field_validation(ctx)};
+    if (f.fv == FV_IGNORE) {
+        cube_schema_unknown_fields(ctx->res, obj, true, NULL, NULL);
         return 0;
-    return cube_openapi_strict_check(ctx->res, obj, err);
+    }
+    if (yaml_dups)
+        strict_note(&f, yaml_dups);
+    f.what = "duplicate field";
+    const char *ct = cube_http_req_header(ctx->req, "Content-Type");
+    if (!media_is(ct, "application/yaml") && !media_is(ct, "application/vnd.kubernetes.protobuf")) {
+        size_t len;
+        const char *body = cube_http_req_body(ctx->req, &len);
+        cube_json_duplicate_fields(body, len, strict_field, &f);
+    }
+    f.what = "unknown field";
+    cube_schema_unknown_fields(ctx->res, obj, f.fv != FV_STRICT, strict_field, &f);
+    if (!f.msgs.len)
+        return 0;
+    const cube_resource_t *r = ctx->res;
+    cube_err_badrequest(err,
+                        "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+                        r->kind, r->version, r->kind, f.msgs.data);
+    cube_buf_clear(&f.msgs);
+    return -1;
 }
 
 /*
@@ -147,12 +211,14 @@ static void go_value(cube_buf_t *b, const json_t *v)
  * "patch" whose value is the patch (strategic) or the patched object (JSON and
  * merge patches).
  */
-static int strict_patched(cube_reqctx_t *ctx, const json_t *shown, bool go_map, const json_t *obj,
+static int strict_patched(cube_reqctx_t *ctx, const json_t *shown, bool go_map, json_t *obj,
                           cube_err_t *err)
 {
-    _cleanup_free_ char *fv = cube_reqctx_param(ctx, "fieldValidation");
-    if (!fv || strcmp(fv, "Strict"))
+    strict_found_t f = {.ctx = ctx, .fv = field_validation(ctx), .what = "unknown field"};
+    if (f.fv != FV_STRICT) {
+        cube_schema_unknown_fields(ctx->res, obj, true, strict_field, &f);
         return 0;
+    }
     cube_err_t serr _cleanup_err_ = CUBE_ERR_INIT;
     if (cube_openapi_strict_check(ctx->res, obj, &serr) == 0)
         return 0;
@@ -176,8 +242,9 @@ static int strict_patched(cube_reqctx_t *ctx, const json_t *shown, bool go_map, 
     return -1;
 }
 
-/* The body as a JSON object. Errors: BadRequest, UnsupportedMediaType. */
-static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
+/* The body as a JSON object; *ret_yaml_dups (when asked): the YAML decoder's
+   duplicate keys error or NULL. Errors: BadRequest, UnsupportedMediaType. */
+static int decode_body_dups(cube_reqctx_t *ctx, json_t **ret, char **ret_yaml_dups, cube_err_t *err)
 {
     size_t len;
     const char *body = cube_http_req_body(ctx->req, &len);
@@ -187,7 +254,8 @@ static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
     if (media_is(ct, "application/vnd.kubernetes.protobuf"))
         return cube_protobuf_decode(body, len, ret, err);
     if (media_is(ct, "application/yaml"))
-        return cube_yaml_decode(body, len, ret, err);
+        return ret_yaml_dups ? cube_yaml_decode_dups(body, len, ret, ret_yaml_dups, err)
+                             : cube_yaml_decode(body, len, ret, err);
     json_error_t je;
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES & 0, &je);
     if (!j)
@@ -200,6 +268,11 @@ static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
     }
     *ret = j;
     return 0;
+}
+
+static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
+{
+    return decode_body_dups(ctx, ret, NULL, err);
 }
 
 static bool media_is(const char *ct, const char *want)
@@ -312,6 +385,14 @@ static int validate(const cube_resource_t *r, cube_api_op_t op, json_t *obj, con
  * metadata, defaults, strategy, admission, validation. ret_key, ret_stored:
  * the storage key and bytes (owned).
  */
+/* Admission's warnings become Warning headers of the answer. */
+static void forward_warnings(cube_reqctx_t *ctx, const json_t *warnings)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(warnings, i, w) cube_reqctx_warn(ctx, json_string_value(w));
+}
+
 static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *obj, bool track,
                           char **ret_key, char **ret_stored, size_t *ret_len, cube_err_t *err);
 
@@ -352,7 +433,10 @@ static int create_prepare(cube_reqctx_t *ctx, const cube_resource_t *r, json_t *
 
     cube_api_default(r, obj);
     cube_api_prepare(r, CUBE_OP_CREATE, obj, NULL);
-    if (cube_admission_create(ctx->srv, ctx->user, r, obj, err) < 0)
+    json_auto_t *warnings = json_array();
+    int admitted = cube_admission_create(ctx->srv, ctx->user, r, obj, warnings, err);
+    forward_warnings(ctx, warnings);
+    if (admitted < 0)
         return -1;
     if (validate(r, CUBE_OP_CREATE, obj, NULL, err) < 0)
         return -1;
@@ -411,8 +495,10 @@ static void do_create(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *obj = NULL;
-    if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &obj, &err) < 0 ||
-        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 || strict_fields(ctx, obj, &err) < 0)
+    _cleanup_free_ char *yaml_dups = NULL;
+    if (check_json_media(ctx, &err) < 0 || decode_body_dups(ctx, &obj, &yaml_dups, &err) < 0 ||
+        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 ||
+        check_fields(ctx, obj, yaml_dups, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     _cleanup_free_ char *key = NULL, *stored = NULL;
     size_t len = 0;
@@ -537,7 +623,10 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
         cube_api_prepare(r, op, obj, old);
         if (mutate == mutate_bind) /* a binding writes spec.nodeName as well as status */
             json_object_set_new(cube_json_obj(obj, "spec"), "nodeName", json_string(arg));
-        if (cube_admission_update(ctx->srv, ctx->user, r, op, obj, old, err) < 0)
+        json_auto_t *warnings = json_array();
+        int admitted = cube_admission_update(ctx->srv, ctx->user, r, op, obj, old, warnings, err);
+        forward_warnings(ctx, warnings);
+        if (admitted < 0)
             return -1;
         if (validate(r, op, obj, old, err) < 0)
             return -1;
@@ -636,8 +725,10 @@ static void do_update(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *obj = NULL;
-    if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &obj, &err) < 0 ||
-        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 || strict_fields(ctx, obj, &err) < 0)
+    _cleanup_free_ char *yaml_dups = NULL;
+    if (check_json_media(ctx, &err) < 0 || decode_body_dups(ctx, &obj, &yaml_dups, &err) < 0 ||
+        check_gvk(ctx->res, obj, NULL, NULL, &err) < 0 ||
+        check_fields(ctx, obj, yaml_dups, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     char *stored = NULL;
     size_t len = 0;

@@ -25,6 +25,7 @@ int cube_cmd_version(int argc, char **argv);
 int cube_cmd_hollow_nodes(int argc, char **argv);
 int cube_cmd_proxy(int argc, char **argv);
 int cube_cmd_dns(int argc, char **argv);
+int cube_cmd_netpol(int argc, char **argv);
 int cube_cmd_server(int argc, char **argv);
 /* Whether this binary has the subcommand (main.c). */
 bool cube_cmd_exists(const char *name);

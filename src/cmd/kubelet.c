@@ -11,9 +11,9 @@
 int cube_cmd_kubelet(int argc, char **argv)
 {
     char *kubeconfig = NULL, *node = NULL, *endpoint = NULL, *root = NULL, *pod_cidr = NULL,
-         *cluster_cidr = NULL, *cni_dir = NULL, *bridge = NULL, *node_ip = NULL, *labels = NULL, *taints = NULL,
-         *dns = NULL, *domain = NULL, *log_dir = NULL;
-    int max_pods = 110, workers = 4;
+         *cluster_cidr = NULL, *cni_dir = NULL, *bridge = NULL, *node_ip = NULL, *labels = NULL,
+         *taints = NULL, *dns = NULL, *domain = NULL, *log_dir = NULL;
+    int max_pods = 110, workers = 4, port = 10250;
     const cube_flag_t flags[] = {
         {"kubeconfig", CUBE_FLAG_STRING, &kubeconfig, "Path to the kubeconfig (required)"},
         {"node-name", CUBE_FLAG_STRING, &node, "The Node's name (default: the hostname)"},
@@ -38,6 +38,7 @@ int cube_cmd_kubelet(int argc, char **argv)
         {"cluster-dns", CUBE_FLAG_STRING, &dns, "DNS server for ClusterFirst pods"},
         {"cluster-domain", CUBE_FLAG_STRING, &domain, "Cluster domain (default cluster.local)"},
         {"pod-log-dir", CUBE_FLAG_STRING, &log_dir, "Container logs root (default /var/log/pods)"},
+        {"port", CUBE_FLAG_INT, &port, "Port of the kubelet's HTTPS server (0: none)"},
         {"max-pods", CUBE_FLAG_INT, &max_pods, "Pods this node accepts (default 110)"},
         {"pod-workers", CUBE_FLAG_INT, &workers, "Pods synced in parallel (default 4)"},
     };
@@ -83,6 +84,7 @@ int cube_cmd_kubelet(int argc, char **argv)
         .cluster_dns = dns && *dns ? dns : NULL,
         .cluster_domain = domain && *domain ? domain : "cluster.local",
         .pod_log_dir = log_dir && *log_dir ? log_dir : "/var/log/pods",
+        .port = port,
         .max_pods = max_pods,
         .workers = workers,
     };

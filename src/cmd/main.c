@@ -18,6 +18,7 @@ static const cube_cmd_t commands[] = {
     {"hollow-nodes", "Run simulated nodes (kubemark-style) for scale tests", cube_cmd_hollow_nodes},
     {"proxy", "Run the service proxy (iptables) of a node", cube_cmd_proxy},
     {"dns", "Run the cluster DNS server", cube_cmd_dns},
+    {"network-policy", "Enforce NetworkPolicies on a node (iptables, ipset)", cube_cmd_netpol},
     {"version", "Print the version", cube_cmd_version},
 };
 

@@ -89,9 +89,12 @@ typedef struct cube_dns_config {
 
 /*
  * Runs the DNS server until *stop: binds UDP and TCP on cfg->listen (errors:
- * the address is bad or taken), starts the informers, serves (names of the
- * cluster zone answer NXDOMAIN until the first lists are in), rebuilds and
- * swaps the snapshot within milliseconds of a change. Blocks.
+ * BadRequest for a bad address or upstream list, the errno text when the
+ * address is taken or the kubeconfig unusable), starts the informers, and
+ * serves once their first lists are in (a half-listed zone would hand out
+ * NXDOMAINs that resolvers cache; queries wait in the socket buffers until
+ * then). Every change rebuilds the snapshot and swaps it in. Blocks; logs
+ * one line when serving starts and, at -v 1, one per rebuild.
  */
 int cube_dns_run(const cube_dns_config_t *cfg, const atomic_bool *stop, cube_err_t *err);
 

@@ -605,8 +605,10 @@ int cube_dns_run(const cube_dns_config_t *cfg, const atomic_bool *stop, cube_err
     if ((acc.fd = tcp_socket(srv, err)) < 0)
         goto out;
 
-    _cleanup_free_ char *ua = xasprintf("cube-dns/%s", CUBE_GIT_VERSION);
-    if (cube_client_from_kubeconfig(cfg->kubeconfig, ua, &client, err) < 0)
+    char *ua = xasprintf("cube-dns/%s", CUBE_GIT_VERSION);
+    int crc = cube_client_from_kubeconfig(cfg->kubeconfig, ua, &client, err);
+    free(ua);
+    if (crc < 0)
         goto out;
     inf = cube_informers_new(client, 0);
     cube_informer_t *services =

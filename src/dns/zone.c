@@ -241,14 +241,19 @@ static void add_srv(cube_dns_snapshot_t *s, const ldns_rdf *svc, const json_t *p
     ldns_rdf *owner = dname("_%s._%s.%s", name, proto, svc_text);
     if (!owner)
         return;
-    add_rr(s,
-           rr_new(owner, LDNS_RR_TYPE_SRV, 4, ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 0),
-                  ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 100),
-                  ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, (uint16_t)num),
-                  ldns_rdf_clone(target)),
-           NULL);
-    for (size_t i = 0; i < ldns_rr_list_rr_count(target_addrs); i++)
-        add_rr(s, ldns_rr_clone(ldns_rr_list_rr(target_addrs, i)), owner);
+    /* The port's own name, and the service's name (which answers SRV for all named ports). */
+    const ldns_rdf *owners[] = {owner, svc};
+    for (size_t o = 0; o < CUBE_ARRAY_SIZE(owners); o++) {
+        add_rr(s,
+               rr_new(owners[o], LDNS_RR_TYPE_SRV, 4,
+                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 0),
+                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 100),
+                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, (uint16_t)num),
+                      ldns_rdf_clone(target)),
+               NULL);
+        for (size_t i = 0; i < ldns_rr_list_rr_count(target_addrs); i++)
+            add_rr(s, ldns_rr_clone(ldns_rr_list_rr(target_addrs, i)), owners[o]);
+    }
     ldns_rdf_deep_free(owner);
 }
 
@@ -396,6 +401,21 @@ static void add_ancestors(cube_dns_snapshot_t *s)
     }
 }
 
+/* pkt in wire format, in a buffer of its own size (ldns_pkt2wire hands out 64 KiB ones), or
+ * NULL. Owned. */
+static uint8_t *to_wire(const ldns_pkt *pkt, size_t *ret_len)
+{
+    ldns_buffer *b = ldns_buffer_new(512);
+    uint8_t *wire = NULL;
+    if (b && ldns_pkt2buffer_wire(b, pkt) == LDNS_STATUS_OK) {
+        *ret_len = ldns_buffer_position(b);
+        wire = xmalloc(*ret_len);
+        memcpy(wire, ldns_buffer_begin(b), *ret_len);
+    }
+    ldns_buffer_free(b);
+    return wire;
+}
+
 /* Renders one packet: question (owner, qtype), answers, additional records and authority. */
 static void render(packet_t *p, uint16_t type, const ldns_rdf *owner, uint16_t qtype,
                    const ldns_rr_list *answers, const ldns_rr_list *extra, const ldns_rr *soa)
@@ -417,25 +437,23 @@ static void render(packet_t *p, uint16_t type, const ldns_rdf *owner, uint16_t q
     if (soa)
         ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, ldns_rr_clone(soa));
     p->type = type;
-    p->wire = NULL;
     p->len = 0;
-    if (ldns_pkt2wire(&p->wire, pkt, &p->len) != LDNS_STATUS_OK) {
-        free(p->wire);
-        p->wire = NULL;
-        p->len = 0;
-    }
+    p->wire = to_wire(pkt, &p->len);
     ldns_pkt_free(pkt);
 }
 
-/* SRV weights share 100 between the records of one name, as CoreDNS does. */
+/* The SRV records of a name share a weight of 100, as CoreDNS does; other records are left. */
 static void fix_srv_weights(ldns_rr_list *l)
 {
-    size_t n = ldns_rr_list_rr_count(l);
+    size_t n = 0;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
+        n += ldns_rr_get_type(ldns_rr_list_rr(l, i)) == LDNS_RR_TYPE_SRV;
     uint16_t w = (uint16_t)(n ? (100 / n ? 100 / n : 1) : 100);
-    for (size_t i = 0; i < n; i++) {
-        ldns_rdf *old = ldns_rr_set_rdf(ldns_rr_list_rr(l, i),
-                                        ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, w), 1);
-        ldns_rdf_deep_free(old);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(l, i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV || ldns_rr_rd_count(rr) != 4)
+            continue;
+        ldns_rdf_deep_free(ldns_rr_set_rdf(rr, ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, w), 1));
     }
 }
 
@@ -468,13 +486,9 @@ static void render_node(cube_dns_snapshot_t *s, node_t *nd)
     }
     if (n) {
         ldns_rr_list *all = ldns_rr_list_clone(nd->rrs);
-        fix_srv_weights(all); /* only when SRV is all there is; harmless otherwise */
-        bool only_srv = true;
-        for (size_t i = 0; i < n; i++)
-            only_srv = only_srv && ldns_rr_get_type(ldns_rr_list_rr(nd->rrs, i)) ==
-                                       LDNS_RR_TYPE_SRV;
-        render(&nd->pkts[nd->n_pkts++], LDNS_RR_TYPE_ANY, nd->owner, LDNS_RR_TYPE_ANY,
-               only_srv ? all : nd->rrs, NULL, NULL);
+        fix_srv_weights(all);
+        render(&nd->pkts[nd->n_pkts++], LDNS_RR_TYPE_ANY, nd->owner, LDNS_RR_TYPE_ANY, all, NULL,
+               NULL);
         ldns_rr_list_deep_free(all);
     }
     render(&nd->pkts[nd->n_pkts++], TYPE_NODATA, nd->owner, LDNS_RR_TYPE_A, NULL, NULL, s->soa);
@@ -660,9 +674,9 @@ static size_t finish(const question_t *q, const uint8_t *resp, size_t len, uint8
 /* Renders pkt (owned) and finishes it into out. */
 static size_t finish_pkt(const question_t *q, ldns_pkt *pkt, uint8_t *out)
 {
-    uint8_t *wire = NULL;
     size_t len = 0, n = 0;
-    if (ldns_pkt2wire(&wire, pkt, &len) == LDNS_STATUS_OK)
+    uint8_t *wire = to_wire(pkt, &len);
+    if (wire)
         n = finish(q, wire, len, out);
     free(wire);
     ldns_pkt_free(pkt);
@@ -696,6 +710,10 @@ static ldns_pkt *pod_answer(const cube_dns_snapshot_t *s, const uint8_t *key, si
         return NULL;
     size_t off2 = 1 + l1;
     size_t off3 = off2 + 1 + key[off2];
+    /* <ns>.pod.<domain> itself: a name without records. */
+    if (off2 + 4 + s->zone_len == klen && !memcmp(key + off2, "\3pod", 4) &&
+        !memcmp(key + off2 + 4, s->zone, s->zone_len))
+        return response(qrr, LDNS_RCODE_NOERROR, NULL, s->soa);
     if (key[off2] == 0 || off3 + 4 + s->zone_len != klen || memcmp(key + off3, "\3pod", 4) ||
         memcmp(key + off3 + 4, s->zone, s->zone_len))
         return NULL;

@@ -13,7 +13,8 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
-json_t *kl_cni_conflist(const char *bridge_name, const char *cidr, bool ipmasq, const char *ipam_dir)
+json_t *kl_cni_conflist(const char *bridge_name, const char *cidr, bool ipmasq,
+                        const char *ipam_dir)
 {
     json_t *ipam = json_pack("{s:s,s:[[{s:s}]],s:[{s:s}]}", "type", "host-local", "ranges",
                              "subnet", cidr, "routes", "dst", "0.0.0.0/0");
@@ -21,9 +22,9 @@ json_t *kl_cni_conflist(const char *bridge_name, const char *cidr, bool ipmasq, 
         json_object_set_new(ipam, "dataDir", json_string(ipam_dir));
     json_t *bridge = json_pack("{s:s,s:s,s:b,s:b,s:b,s:o}", "type", "bridge", "bridge", bridge_name,
                                "isGateway", 1, "ipMasq", ipmasq, "hairpinMode", 1, "ipam", ipam);
-    return json_pack("{s:s,s:s,s:[o,{s:s,s:{s:b}},{s:s}]}", "cniVersion", "1.0.0", "name",
-                     "cube", "plugins", bridge, "type", "portmap", "capabilities",
-                     "portMappings", 1, "type", "loopback");
+    return json_pack("{s:s,s:s,s:[o,{s:s,s:{s:b}},{s:s}]}", "cniVersion", "1.0.0", "name", "cube",
+                     "plugins", bridge, "type", "portmap", "capabilities", "portMappings", 1,
+                     "type", "loopback");
 }
 
 int kl_cni_write(const char *dir, const json_t *conflist, cube_err_t *err)
@@ -36,8 +37,7 @@ int kl_cni_write(const char *dir, const json_t *conflist, cube_err_t *err)
     _cleanup_free_ char *old = NULL;
     size_t old_len = 0;
     cube_err_t e _cleanup_err_ = CUBE_ERR_INIT;
-    if (cube_file_read(path, &old, &old_len, &e) == 0 && old_len == len &&
-        !memcmp(old, text, len))
+    if (cube_file_read(path, &old, &old_len, &e) == 0 && old_len == len && !memcmp(old, text, len))
         return 0;
     return cube_file_write(path, text, len, 0644, err);
 }
@@ -66,16 +66,22 @@ static int iptables(const char *const *argv)
 
 int kl_cni_masquerade(const char *pod_cidr, const char *cluster_cidr, cube_err_t *err)
 {
-    const char *check[] = {"iptables", "-w",  "-t", "nat",        "-C", "POSTROUTING",
-                           "-s",       pod_cidr, "!", "-d",      cluster_cidr, "-m",
-                           "comment",  "--comment", "cube: masquerade pod traffic leaving the cluster",
-                           "-j",       "MASQUERADE", NULL};
+    const char *check[] = {
+        "iptables", "-w",         "-t",
+        "nat",      "-C",         "POSTROUTING",
+        "-s",       pod_cidr,     "!",
+        "-d",       cluster_cidr, "-m",
+        "comment",  "--comment",  "cube: masquerade pod traffic leaving the cluster",
+        "-j",       "MASQUERADE", NULL};
     if (iptables(check) == 0)
         return 0;
-    const char *add[] = {"iptables", "-w",  "-t", "nat",        "-A", "POSTROUTING",
-                         "-s",       pod_cidr, "!", "-d",      cluster_cidr, "-m",
-                         "comment",  "--comment", "cube: masquerade pod traffic leaving the cluster",
-                         "-j",       "MASQUERADE", NULL};
+    const char *add[] = {
+        "iptables", "-w",         "-t",
+        "nat",      "-A",         "POSTROUTING",
+        "-s",       pod_cidr,     "!",
+        "-d",       cluster_cidr, "-m",
+        "comment",  "--comment",  "cube: masquerade pod traffic leaving the cluster",
+        "-j",       "MASQUERADE", NULL};
     int rc = iptables(add);
     if (rc != 0)
         return cube_err_internal(err, "iptables -t nat -A POSTROUTING -s %s ! -d %s: exit %d",

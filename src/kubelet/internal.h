@@ -168,6 +168,8 @@ typedef struct kubelet {
     json_t *pleg; /* uid -> fingerprint string of its runtime state */
     json_t *waiting; /* uid -> {container: {"reason","message"}}: why a container waits */
     json_t *image_backoff; /* "uid/container" -> {"delay": ms, "until": epoch ms} */
+    struct cube_http_server *server; /* :10250 (server.c) */
+    bool server_auth; /* client certificates required (the cluster CA was found) */
     json_t *probes; /* "uid/container/kind" -> {cid, ok, fail, result, next} (probes.c) */
 } kubelet_t;
 
@@ -191,6 +193,12 @@ void kl_volumes_cleanup(kubelet_t *k, const char *uid);
 void kl_probe_all(kubelet_t *k);
 void kl_probe_ready(kubelet_t *k, const char *uid, kl_pod_state_t *s);
 void kl_probes_forget(kubelet_t *k, const char *uid);
+
+/* server.c: starts the HTTPS server on cfg->port (nothing when 0). */
+int kl_server_start(kubelet_t *k, cube_err_t *err);
+/* CRI log file bytes to `kubectl logs` text (timestamps: each line prefixed with its time;
+ * tail >= 0: only the last tail lines), appended to out. */
+void kl_cri_log_decode(const char *data, size_t len, bool timestamps, long tail, cube_buf_t *out);
 
 /* pods.c: one sync of the pod with key "ns/name" (worker thread). Returns the ms after which
  * the pod wants another sync (0: none). */

@@ -9,6 +9,8 @@
  */
 #include "kubelet/internal.h"
 
+#include "http/http.h"
+
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -113,7 +115,8 @@ static bool setup_network(kubelet_t *k)
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     bool masq_rule = k->cfg->cluster_cidr && *k->cfg->cluster_cidr;
     _cleanup_free_ char *ipam = xasprintf("%s/cni-ipam", k->cfg->root_dir);
-    json_auto_t *conf = kl_cni_conflist(k->cfg->cni_bridge ? k->cfg->cni_bridge : "cni0", k->pod_cidr, !masq_rule, ipam);
+    json_auto_t *conf = kl_cni_conflist(k->cfg->cni_bridge ? k->cfg->cni_bridge : "cni0",
+                                        k->pod_cidr, !masq_rule, ipam);
     if (kl_cni_write(k->cni_dir, conf, &err) < 0) {
         cube_log_error("writing the CNI config to %s: %s", k->cni_dir, err.msg);
         return false;
@@ -273,6 +276,9 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
         pthread_create(&workers[i], NULL, worker, &k);
     pthread_t pleg_th;
     pthread_create(&pleg_th, NULL, pleg, &k);
+    cube_err_t se _cleanup_err_ = CUBE_ERR_INIT;
+    if (kl_server_start(&k, &se) < 0)
+        cube_log_error("%s", se.msg);
     pthread_t prober_th;
     pthread_create(&prober_th, NULL, prober, &k);
 
@@ -318,6 +324,8 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
     free(workers);
     pthread_join(pleg_th, NULL);
     pthread_join(prober_th, NULL);
+    cube_http_server_stop(k.server);
+    k.server = NULL;
     cube_informers_free(k.informers);
     k.informers = NULL;
     return 0;

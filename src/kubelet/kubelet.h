@@ -36,6 +36,7 @@ typedef struct cube_kubelet_config {
     const char *cluster_dns; /* nameserver for ClusterFirst pods, or NULL (the host's) */
     const char *cluster_domain; /* "cluster.local" */
     const char *pod_log_dir; /* "/var/log/pods" */
+    int port; /* the kubelet's HTTPS server (10250); 0: none */
     int max_pods; /* 110 */
     int workers; /* pod workers; 0: 4 */
 } cube_kubelet_config_t;

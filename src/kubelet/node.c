@@ -117,8 +117,8 @@ int kl_parse_taints(const char *s, json_t **ret, cube_err_t *err)
     return 0;
 }
 
-static json_t *condition(const char *type, const char *status, const char *reason,
-                         const char *msg, const char *now)
+static json_t *condition(const char *type, const char *status, const char *reason, const char *msg,
+                         const char *now)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type", type, "status", status,
                      "lastHeartbeatTime", now, "lastTransitionTime", now, "reason", reason,
@@ -135,8 +135,7 @@ json_t *kl_node_conditions(const char *runtime_msg, const char *now)
     json_array_append_new(a, condition("PIDPressure", "False", "KubeletHasSufficientPID",
                                        "kubelet has sufficient PID available", now));
     if (runtime_msg && *runtime_msg)
-        json_array_append_new(a,
-                              condition("Ready", "False", "KubeletNotReady", runtime_msg, now));
+        json_array_append_new(a, condition("Ready", "False", "KubeletNotReady", runtime_msg, now));
     else
         json_array_append_new(
             a, condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", now));
@@ -205,21 +204,21 @@ static json_t *node_status(kubelet_t *k)
     json_object_set_new(st, "conditions", kl_node_conditions(msg, now));
     json_t *addrs = json_array();
     if (k->node_ip)
-        json_array_append_new(addrs, json_pack("{s:s,s:s}", "type", "InternalIP", "address",
-                                               k->node_ip));
-    json_array_append_new(addrs, json_pack("{s:s,s:s}", "type", "Hostname", "address",
-                                           k->cfg->node_name));
+        json_array_append_new(addrs,
+                              json_pack("{s:s,s:s}", "type", "InternalIP", "address", k->node_ip));
+    json_array_append_new(addrs,
+                          json_pack("{s:s,s:s}", "type", "Hostname", "address", k->cfg->node_name));
     json_object_set_new(st, "addresses", addrs);
     json_object_set_new(st, "daemonEndpoints",
                         json_pack("{s:{s:i}}", "kubeletEndpoint", "Port", 10250));
-    json_object_set_new(
-        st, "nodeInfo",
-        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "machineID", m->machine_id,
-                  "systemUUID", m->system_uuid, "bootID", m->boot_id, "kernelVersion", m->kernel,
-                  "osImage", m->os_image, "containerRuntimeVersion",
-                  k->runtime_version ? k->runtime_version : "", "kubeletVersion",
-                  CUBE_GIT_VERSION, "kubeProxyVersion", CUBE_GIT_VERSION, "operatingSystem",
-                  "linux", "architecture", m->arch));
+    json_object_set_new(st, "nodeInfo",
+                        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "machineID",
+                                  m->machine_id, "systemUUID", m->system_uuid, "bootID", m->boot_id,
+                                  "kernelVersion", m->kernel, "osImage", m->os_image,
+                                  "containerRuntimeVersion",
+                                  k->runtime_version ? k->runtime_version : "", "kubeletVersion",
+                                  CUBE_GIT_VERSION, "kubeProxyVersion", CUBE_GIT_VERSION,
+                                  "operatingSystem", "linux", "architecture", m->arch));
     return st;
 }
 
@@ -235,10 +234,10 @@ int kl_node_register(kubelet_t *k, cube_err_t *err)
     json_object_set_new(labels, "kubernetes.io/arch", json_string(k->machine.arch));
     json_object_set_new(labels, "kubernetes.io/hostname", json_string(cfg->node_name));
     json_object_set_new(labels, "kubernetes.io/os", json_string("linux"));
-    json_auto_t *node = json_pack("{s:s,s:s,s:{s:s,s:O,s:{s:s}},s:{}}", "apiVersion", "v1", "kind",
-                                  "Node", "metadata", "name", cfg->node_name, "labels", labels,
-                                  "annotations", "volumes.kubernetes.io/controller-managed-attach-detach",
-                                  "true", "spec");
+    json_auto_t *node =
+        json_pack("{s:s,s:s,s:{s:s,s:O,s:{s:s}},s:{}}", "apiVersion", "v1", "kind", "Node",
+                  "metadata", "name", cfg->node_name, "labels", labels, "annotations",
+                  "volumes.kubernetes.io/controller-managed-attach-detach", "true", "spec");
     if (cfg->pod_cidr)
         json_object_set_new(json_object_get(node, "spec"), "podCIDR", json_string(cfg->pod_cidr));
     if (json_array_size(taints))
@@ -332,8 +331,8 @@ int kl_lease_renew(kubelet_t *k, cube_err_t *err)
     }
     json_auto_t *lease =
         json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:i,s:s}}", "apiVersion", "coordination.k8s.io/v1",
-                  "kind", "Lease", "metadata", "name", node, "namespace", "kube-node-lease",
-                  "spec", "holderIdentity", node, "leaseDurationSeconds", 40, "renewTime", now);
+                  "kind", "Lease", "metadata", "name", node, "namespace", "kube-node-lease", "spec",
+                  "holderIdentity", node, "leaseDurationSeconds", 40, "renewTime", now);
     pthread_mutex_lock(&k->lock);
     if (k->node_uid)
         json_object_set_new(json_object_get(lease, "metadata"), "ownerReferences",

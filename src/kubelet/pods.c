@@ -98,8 +98,7 @@ static char **ar_strv(arena_t *a, const json_t *arr, size_t *n)
     char **v = ar_new(a, *n * sizeof(char *));
     size_t i;
     json_t *s;
-    json_array_foreach(arr, i, s)
-        v[i] = ar_str(a, json_string_value(s));
+    json_array_foreach(arr, i, s) v[i] = ar_str(a, json_string_value(s));
     return v;
 }
 
@@ -206,8 +205,9 @@ static Runtime__V1__PodSandboxConfig *sandbox_config(arena_t *a, kubelet_t *k, c
     size_t i, j;
     json_t *c, *p;
     json_array_foreach(cube_json_path(pod, "spec", "containers", NULL), i, c)
-        json_array_foreach(json_object_get(c, "ports"), j, p) if (
-            json_integer_value(json_object_get(p, "hostPort")) > 0) json_array_append(ports, p);
+        json_array_foreach(json_object_get(c, "ports"), j,
+                           p) if (json_integer_value(json_object_get(p, "hostPort")) > 0)
+            json_array_append(ports, p);
     sc->n_port_mappings = json_array_size(ports);
     if (sc->n_port_mappings) {
         sc->port_mappings = ar_new(a, sc->n_port_mappings * sizeof(void *));
@@ -233,9 +233,9 @@ static Runtime__V1__PodSandboxConfig *sandbox_config(arena_t *a, kubelet_t *k, c
     json_object_set_new(labels, KL_LABEL_POD_UID, json_string(m->uid));
     sc->labels = ar_map(a, &runtime__v1__pod_sandbox_config__labels_entry__descriptor, labels,
                         &sc->n_labels);
-    sc->annotations = ar_map(a, &runtime__v1__pod_sandbox_config__annotations_entry__descriptor,
-                             cube_json_path(pod, "metadata", "annotations", NULL),
-                             &sc->n_annotations);
+    sc->annotations =
+        ar_map(a, &runtime__v1__pod_sandbox_config__annotations_entry__descriptor,
+               cube_json_path(pod, "metadata", "annotations", NULL), &sc->n_annotations);
 
     Runtime__V1__LinuxPodSandboxConfig *lx =
         ar_msg(a, &runtime__v1__linux_pod_sandbox_config__descriptor);
@@ -413,8 +413,9 @@ static void backoff_next(kubelet_t *k, json_t *map, const char *uid, const char 
     int64_t d = b ? json_integer_value(json_object_get(b, "delay")) * 2 : KL_BACKOFF_BASE_MS;
     if (d > KL_BACKOFF_MAX_MS)
         d = KL_BACKOFF_MAX_MS;
-    json_object_set_new(map, key, json_pack("{s:I,s:I}", "delay", (json_int_t)d, "until",
-                                            (json_int_t)(now_ms() + d)));
+    json_object_set_new(
+        map, key,
+        json_pack("{s:I,s:I}", "delay", (json_int_t)d, "until", (json_int_t)(now_ms() + d)));
     pthread_mutex_unlock(&k->lock);
 }
 
@@ -429,8 +430,7 @@ static void forget_pod(kubelet_t *k, const char *uid)
         const char *key;
         json_t *v;
         void *tmp;
-        json_object_foreach_safe(maps[m], tmp, key, v) if (!strncmp(key, uid, ul) &&
-                                                           key[ul] == '/')
+        json_object_foreach_safe(maps[m], tmp, key, v) if (!strncmp(key, uid, ul) && key[ul] == '/')
             json_object_del(maps[m], key);
     }
     pthread_mutex_unlock(&k->lock);
@@ -464,8 +464,8 @@ static char *ensure_image(kubelet_t *k, const json_t *pod, const json_t *c, int6
         return xstrdup(st->image->id);
     }
     if (!strcmp(policy, "Never")) {
-        _cleanup_free_ char *msg = xasprintf(
-            "Container image \"%s\" is not present with pull policy of Never", image);
+        _cleanup_free_ char *msg =
+            xasprintf("Container image \"%s\" is not present with pull policy of Never", image);
         set_waiting(k, uid, name, "ErrImageNeverPull", msg);
         cube_recorder_event(k->rec, pod, "Warning", "ErrImageNeverPull", "%s", msg);
         *requeue = 10000;
@@ -486,14 +486,13 @@ static char *ensure_image(kubelet_t *k, const json_t *pod, const json_t *c, int6
     cube_recorder_event(k->rec, pod, "Normal", "Pulling", "Pulling image \"%s\"", image);
     char *ref = NULL;
     if (cube_cri_pull_image(k->cri, image, NULL, NULL, &ref, &err) < 0) {
-        _cleanup_free_ char *msg =
-            xasprintf("Failed to pull image \"%s\": %s", image, err.msg);
+        _cleanup_free_ char *msg = xasprintf("Failed to pull image \"%s\": %s", image, err.msg);
         cube_recorder_event(k->rec, pod, "Warning", "Failed", "%s", msg);
         set_waiting(k, uid, name, "ErrImagePull", msg);
         backoff_next(k, k->image_backoff, uid, name);
         pthread_mutex_lock(&k->lock);
-        *requeue = json_integer_value(
-            json_object_get(json_object_get(k->image_backoff, key), "delay"));
+        *requeue =
+            json_integer_value(json_object_get(json_object_get(k->image_backoff, key), "delay"));
         pthread_mutex_unlock(&k->lock);
         return NULL;
     }
@@ -623,15 +622,15 @@ static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod
     json_auto_t *labels = json_pack("{s:s,s:s,s:s,s:s}", KL_LABEL_CTR_NAME, name, KL_LABEL_POD_NAME,
                                     pod_str(pod, "metadata", "name"), KL_LABEL_POD_NS,
                                     pod_str(pod, "metadata", "namespace"), KL_LABEL_POD_UID, uid);
-    cc->labels = ar_map(&a, &runtime__v1__container_config__labels_entry__descriptor, labels,
-                        &cc->n_labels);
-    json_int_t grace = json_integer_value(
-        cube_json_path(pod, "spec", "terminationGracePeriodSeconds", NULL));
+    cc->labels =
+        ar_map(&a, &runtime__v1__container_config__labels_entry__descriptor, labels, &cc->n_labels);
+    json_int_t grace =
+        json_integer_value(cube_json_path(pod, "spec", "terminationGracePeriodSeconds", NULL));
     json_auto_t *ann = json_object();
     json_object_set_new(ann, KL_ANN_RESTART_COUNT, json_sprintf("%u", attempt));
     json_object_set_new(ann, KL_ANN_GRACE, json_sprintf("%lld", (long long)grace));
-    cc->annotations = ar_map(&a, &runtime__v1__container_config__annotations_entry__descriptor,
-                             ann, &cc->n_annotations);
+    cc->annotations = ar_map(&a, &runtime__v1__container_config__annotations_entry__descriptor, ann,
+                             &cc->n_annotations);
     cc->log_path = ar_keep(&a, xasprintf("%s/%u.log", name, attempt));
     cc->stdin = json_is_true(json_object_get(c, "stdin"));
     cc->stdin_once = json_is_true(json_object_get(c, "stdinOnce"));
@@ -672,10 +671,10 @@ static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod
     json_t *caps = json_object_get(csc, "capabilities");
     if (caps) {
         sec->capabilities = ar_msg(&a, &runtime__v1__capability__descriptor);
-        sec->capabilities->add_capabilities = ar_strv(&a, json_object_get(caps, "add"),
-                                                      &sec->capabilities->n_add_capabilities);
-        sec->capabilities->drop_capabilities = ar_strv(&a, json_object_get(caps, "drop"),
-                                                       &sec->capabilities->n_drop_capabilities);
+        sec->capabilities->add_capabilities =
+            ar_strv(&a, json_object_get(caps, "add"), &sec->capabilities->n_add_capabilities);
+        sec->capabilities->drop_capabilities =
+            ar_strv(&a, json_object_get(caps, "drop"), &sec->capabilities->n_drop_capabilities);
     }
     lc->security_context = sec;
     cc->linux = lc;
@@ -835,9 +834,8 @@ static void restart_or_backoff(kubelet_t *k, const json_t *pod, const json_t *c,
     if (left > 0) {
         int64_t d = backoff_delay(k, uid, name);
         _cleanup_free_ char *msg = xasprintf(
-            "back-off %llds restarting failed container=%s pod=%s_%s(%s)",
-            (long long)(d / 1000), name, pod_str(pod, "metadata", "name"),
-            pod_str(pod, "metadata", "namespace"), uid);
+            "back-off %llds restarting failed container=%s pod=%s_%s(%s)", (long long)(d / 1000),
+            name, pod_str(pod, "metadata", "name"), pod_str(pod, "metadata", "namespace"), uid);
         set_waiting(k, uid, name, "CrashLoopBackOff", msg);
         cube_recorder_event(k->rec, pod, "Warning", "BackOff",
                             "Back-off restarting failed container %s in pod %s_%s(%s)", name,
@@ -884,11 +882,11 @@ int kl_pod_sync(kubelet_t *k, const char *key)
             return 2000;
         }
         kl_volumes_cleanup(k, uid);
-        json_auto_t *opts = json_pack("{s:s,s:s,s:i,s:{s:s}}", "kind", "DeleteOptions",
-                                      "apiVersion", "v1", "gracePeriodSeconds", 0, "preconditions",
-                                      "uid", uid);
-        if (cube_client_delete(k->client, cube_api_resource_find("", "v1", "pods"), ns, name,
-                               opts, &err) < 0 &&
+        json_auto_t *opts =
+            json_pack("{s:s,s:s,s:i,s:{s:s}}", "kind", "DeleteOptions", "apiVersion", "v1",
+                      "gracePeriodSeconds", 0, "preconditions", "uid", uid);
+        if (cube_client_delete(k->client, cube_api_resource_find("", "v1", "pods"), ns, name, opts,
+                               &err) < 0 &&
             err.code != 404 && err.code != 409) {
             cube_log_warn("deleting pod \"%s\": %s", key, err.msg);
             return 2000;
@@ -1078,6 +1076,5 @@ void kl_pleg_relist(kubelet_t *k)
     pthread_mutex_unlock(&k->lock);
     size_t i;
     json_t *key;
-    json_array_foreach(queue, i, key)
-        cube_workqueue_add(k->queue, json_string_value(key));
+    json_array_foreach(queue, i, key) cube_workqueue_add(k->queue, json_string_value(key));
 }

@@ -74,8 +74,9 @@ static bool http_probe(const json_t *get, const json_t *c, const char *pod_ip, i
         snprintf(msg, msglen, "no address to probe");
         return false;
     }
-    _cleanup_free_ char *url = xasprintf("%s://%s:%d%s%s", !strcmp(scheme, "HTTPS") ? "https" : "http",
-                                         host, port, path[0] == '/' ? "" : "/", path);
+    _cleanup_free_ char *url =
+        xasprintf("%s://%s:%d%s%s", !strcmp(scheme, "HTTPS") ? "https" : "http", host, port,
+                  path[0] == '/' ? "" : "/", path);
     CURL *h = curl_easy_init();
     if (!h) {
         snprintf(msg, msglen, "curl init failed");
@@ -226,8 +227,8 @@ static void probe_container(kubelet_t *k, const json_t *pod, const json_t *c, co
         json_t *e = json_object_get(k->probes, pkey);
         if (!e || strcmp(cube_json_str(e, "cid", NULL) ?: "", cid)) {
             int64_t first = (int64_t)t0 * 1000 + probe_int(probe, "initialDelaySeconds", 0) * 1000;
-            e = json_pack("{s:s,s:i,s:i,s:n,s:I}", "cid", cid, "ok", 0, "fail", 0, "result",
-                          "next", (json_int_t)first);
+            e = json_pack("{s:s,s:i,s:i,s:n,s:I}", "cid", cid, "ok", 0, "fail", 0, "result", "next",
+                          (json_int_t)first);
             json_object_set_new(k->probes, pkey, e);
         }
         int64_t next = json_integer_value(json_object_get(e, "next"));
@@ -278,8 +279,8 @@ static void probe_container(kubelet_t *k, const json_t *pod, const json_t *c, co
             cube_recorder_event(k->rec, pod, "Normal", "Killing",
                                 "Container %s failed %s probe, will be restarted", name,
                                 kinds[kind]);
-            cube_log_info("Container \"%s\" of pod \"%s\" failed its %s probe: restarting",
-                          name, key, kinds[kind]);
+            cube_log_info("Container \"%s\" of pod \"%s\" failed its %s probe: restarting", name,
+                          key, kinds[kind]);
             json_int_t grace = json_integer_value(
                 cube_json_path(pod, "spec", "terminationGracePeriodSeconds", NULL));
             cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;

@@ -29,19 +29,19 @@ const char *kl_qos_class(const json_t *pod)
         json_t *c;
         json_array_foreach(cube_json_path(pod, "spec", lists[li], NULL), i, c)
         {
-        json_t *req = cube_json_path(c, "resources", "requests", NULL);
-        json_t *lim = cube_json_path(c, "resources", "limits", NULL);
-        const char *names[] = {"cpu", "memory"};
-        for (size_t k = 0; k < 2; k++) {
-            int64_t r = quantity_milli(json_object_get(req, names[k]));
-            int64_t l = quantity_milli(json_object_get(lim, names[k]));
-            if (r > 0 || l > 0)
-                any = true;
-            if (l <= 0)
-                guaranteed = false;
-            else if (r >= 0 && r != l)
-                guaranteed = false;
-        }
+            json_t *req = cube_json_path(c, "resources", "requests", NULL);
+            json_t *lim = cube_json_path(c, "resources", "limits", NULL);
+            const char *names[] = {"cpu", "memory"};
+            for (size_t k = 0; k < 2; k++) {
+                int64_t r = quantity_milli(json_object_get(req, names[k]));
+                int64_t l = quantity_milli(json_object_get(lim, names[k]));
+                if (r > 0 || l > 0)
+                    any = true;
+                if (l <= 0)
+                    guaranteed = false;
+                else if (r >= 0 && r != l)
+                    guaranteed = false;
+            }
         }
     }
     if (!any)
@@ -175,8 +175,9 @@ static int field_ref(const json_t *pod, const char *path, const char *host_ip, c
     else if (!strcmp(path, "status.podIP") || !strcmp(path, "status.podIPs"))
         v = pod_ip;
     else if (!strncmp(path, "metadata.labels", 15) || !strncmp(path, "metadata.annotations", 20)) {
-        v = subscript(pod, path, !strncmp(path, "metadata.labels", 15) ? "metadata.labels"
-                                                                        : "metadata.annotations");
+        v = subscript(pod, path,
+                      !strncmp(path, "metadata.labels", 15) ? "metadata.labels"
+                                                            : "metadata.annotations");
         if (!v)
             v = "";
     } else

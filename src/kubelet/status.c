@@ -141,8 +141,7 @@ static json_t *container_status(const json_t *spec, const kl_pod_state_t *s,
     json_object_set_new(st, "ready", json_boolean(ready));
     json_object_set_new(st, "restartCount", json_integer(l ? l->attempt : 0));
     json_object_set_new(st, "image", json_string(image ? image : ""));
-    json_object_set_new(st, "imageID",
-                        json_string(l && l->image_ref ? l->image_ref : ""));
+    json_object_set_new(st, "imageID", json_string(l && l->image_ref ? l->image_ref : ""));
     if (l)
         json_object_set_new(st, "containerID", json_sprintf("containerd://%s", l->id));
     json_object_set_new(st, "started", json_boolean(started));
@@ -206,8 +205,7 @@ json_t *kl_pod_status(const json_t *pod, const kl_pod_state_t *s, const json_t *
     json_array_foreach(cube_json_path(pod, "spec", "initContainers", NULL), i, c)
     {
         bool ready, done, failed;
-        json_t *cs =
-            container_status(c, s, "PodInitializing", &ready, &done, &failed, &ignore);
+        json_t *cs = container_status(c, s, "PodInitializing", &ready, &done, &failed, &ignore);
         bool sidecar = !strcmp(cube_json_str(c, "restartPolicy", NULL) ?: "", "Always");
         if (sidecar && json_object_get(json_object_get(cs, "state"), "running"))
             done = true;
@@ -266,8 +264,8 @@ json_t *kl_pod_status(const json_t *pod, const kl_pod_state_t *s, const json_t *
 
     /* conditions, in the order the kubelet writes them */
     json_t *conds = json_array();
-    json_array_append_new(conds, cond("PodReadyToStartContainers", s->sandbox_ready, NULL, NULL,
-                                      old, now));
+    json_array_append_new(
+        conds, cond("PodReadyToStartContainers", s->sandbox_ready, NULL, NULL, old, now));
     cube_buf_t msg _cleanup_buf_ = CUBE_BUF_INIT;
     names_msg(&msg, "incomplete", incomplete);
     json_array_append_new(conds, cond("Initialized", initialized,
@@ -279,8 +277,8 @@ json_t *kl_pod_status(const json_t *pod, const kl_pod_state_t *s, const json_t *
     const char *rreason = completed ? "PodCompleted" : "ContainersNotReady";
     json_array_append_new(
         conds, cond("Ready", all_ready, rreason, completed ? NULL : rmsg.data, old, now));
-    json_array_append_new(conds, cond("ContainersReady", all_ready, rreason,
-                                      completed ? NULL : rmsg.data, old, now));
+    json_array_append_new(
+        conds, cond("ContainersReady", all_ready, rreason, completed ? NULL : rmsg.data, old, now));
     json_array_append_new(conds, cond("PodScheduled", true, NULL, NULL, old, now));
     json_object_set_new(st, "conditions", conds);
 
@@ -304,9 +302,16 @@ json_t *kl_pod_status(const json_t *pod, const kl_pod_state_t *s, const json_t *
 }
 
 static const char *const managed[] = {
-    "phase",   "conditions", "hostIP",    "hostIPs",
-    "podIP",   "podIPs",     "startTime", "initContainerStatuses",
-    "containerStatuses",     "qosClass",
+    "phase",
+    "conditions",
+    "hostIP",
+    "hostIPs",
+    "podIP",
+    "podIPs",
+    "startTime",
+    "initContainerStatuses",
+    "containerStatuses",
+    "qosClass",
 };
 
 bool kl_status_equal(const json_t *a, const json_t *b)

@@ -155,8 +155,8 @@ static int write_downward(kubelet_t *k, const json_t *pod, const json_t *src, co
             }
         } else if (fp) {
             /* the same fields env fieldRefs give */
-            json_auto_t *fake = json_pack("{s:s,s:{s:{s:s}}}", "name", "x", "valueFrom",
-                                          "fieldRef", "fieldPath", fp);
+            json_auto_t *fake = json_pack("{s:s,s:{s:{s:s}}}", "name", "x", "valueFrom", "fieldRef",
+                                          "fieldPath", fp);
             json_auto_t *ctr = json_pack("{s:s,s:[O]}", "name", "x", "env", fake);
             json_auto_t *env = NULL;
             if (kl_container_env(pod, ctr, k->node_ip, NULL, NULL, NULL, &env, err) < 0)
@@ -173,8 +173,7 @@ static int write_downward(kubelet_t *k, const json_t *pod, const json_t *src, co
 
 static char *volume_dir(kubelet_t *k, const char *uid, const char *plugin, const char *name)
 {
-    return xasprintf("%s/pods/%s/volumes/kubernetes.io~%s/%s", k->cfg->root_dir, uid, plugin,
-                     name);
+    return xasprintf("%s/pods/%s/volumes/kubernetes.io~%s/%s", k->cfg->root_dir, uid, plugin, name);
 }
 
 /* Sets volume v up; *ret: its host path (owned). */
@@ -281,8 +280,8 @@ int kl_volume_mounts(kubelet_t *k, const json_t *pod, const json_t *c, json_t **
         bool ro = json_is_true(json_object_get(vm, "readOnly")) ||
                   json_object_get(v, "configMap") || json_object_get(v, "secret") ||
                   json_object_get(v, "downwardAPI") || json_object_get(v, "projected");
-        json_array_append_new(mounts, json_pack("{s:s,s:s,s:b}", "containerPath", path,
-                                                "hostPath", host, "readOnly", ro));
+        json_array_append_new(mounts, json_pack("{s:s,s:s,s:b}", "containerPath", path, "hostPath",
+                                                host, "readOnly", ro));
     }
     *ret = json_incref(mounts);
     return 0;

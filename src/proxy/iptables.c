@@ -17,7 +17,7 @@
  * where <h> is the first 16 base32 characters of sha256(spn + protocol
  * [+ "ip:port" for an endpoint]), upstream's names.
  */
-#include "proxy/proxy.h"
+#include "proxy/internal.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -42,19 +42,7 @@ void cube_proxy_hash(const char *s, char out[17])
 
 /* ---- a growing table of chains ------------------------------------------ */
 
-typedef struct chain_acc {
-    char *name;
-    cube_buf_t rules;
-} chain_acc_t;
-
-/* Chains are allocated one by one: the rule buffers handed out stay where they are. */
-typedef struct table_acc {
-    chain_acc_t **v;
-    size_t n, cap;
-} table_acc_t;
-
-/* Adds a chain (declared even when it stays empty) and returns its rule buffer. */
-static cube_buf_t *chain_add(table_acc_t *t, const char *name)
+cube_buf_t *cube_proxy_chain_add(table_acc_t *t, const char *name)
 {
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -89,14 +77,6 @@ static void table_finish(table_acc_t *t, cube_proxy_chain_t **ret, size_t *ret_n
 }
 
 /* ---- inputs ------------------------------------------------------------- */
-
-typedef struct endpoint {
-    const char *ip;
-    int port;
-    bool ready, serving, terminating, local;
-    char str[64]; /* "ip:port" */
-    char chain[32]; /* KUBE-SEP-... */
-} endpoint_t;
 
 typedef struct slice_ref {
     char *key; /* "ns/service" */
@@ -186,10 +166,12 @@ static endpoint_t *collect_endpoints(const cube_proxy_rules_config_t *cfg, const
                 dup = !strcmp(eps[k].str, e.str);
             if (dup)
                 continue;
-            _cleanup_free_ char *in = xasprintf("%s%s%s", spn, lproto, e.str);
-            char h[17];
-            cube_proxy_hash(in, h);
-            snprintf(e.chain, sizeof(e.chain), "KUBE-SEP-%s", h);
+            if (!cfg->nftables) { /* the nftables mode has no chain per endpoint */
+                _cleanup_free_ char *in = xasprintf("%s%s%s", spn, lproto, e.str);
+                char h[17];
+                cube_proxy_hash(in, h);
+                snprintf(e.chain, sizeof(e.chain), "KUBE-SEP-%s", h);
+            }
             if (n == cap) {
                 cap = cap ? cap * 2 : 8;
                 eps = xrealloc(eps, cap * sizeof(*eps));
@@ -205,27 +187,7 @@ static endpoint_t *collect_endpoints(const cube_proxy_rules_config_t *cfg, const
 
 /* ---- one service port --------------------------------------------------- */
 
-typedef struct builder {
-    const cube_proxy_rules_config_t *cfg;
-    table_acc_t nat, filter;
-    cube_buf_t *nat_services, *nat_nodeports, *filter_services, *filter_external, *filter_nodeports;
-    char **udp;
-    size_t n_udp, cap_udp;
-} builder_t;
-
-typedef struct svc_port {
-    const char *ns, *name, *cluster_ip;
-    const char *pname, *proto;
-    char lproto[16];
-    char spn[512]; /* ns/name[:port] */
-    int port, node_port, hc_node_port;
-    bool affinity;
-    int affinity_sec;
-    bool itp_local, etp_local, externally_accessible;
-    json_t *external_ips, *lb_ingress; /* borrowed */
-} svc_port_t;
-
-static void add_udp_flow(builder_t *b, const char *addr, int port, const char *ep_ip)
+void cube_proxy_add_udp_flow(builder_t *b, const char *addr, int port, const char *ep_ip)
 {
     if (b->n_udp == b->cap_udp) {
         b->cap_udp = b->cap_udp ? b->cap_udp * 2 : 16;
@@ -255,6 +217,42 @@ static void endpoint_jumps(cube_buf_t *c, const char *chain, const svc_port_t *s
     }
 }
 
+void cube_proxy_categorize(const svc_port_t *sp, endpoint_t *eps, size_t n_eps,
+                           endpoint_t **cluster, size_t *n_cluster, endpoint_t **local,
+                           size_t *n_local, bool *has_endpoints)
+{
+    /* Categorize (pkg/proxy/topology.go): ready endpoints, or serving-terminating ones when
+     * none is ready; the same for this node's endpoints under a Local policy. */
+    bool uses_cluster = !sp->itp_local || sp->externally_accessible;
+    bool uses_local = sp->itp_local || sp->etp_local;
+    if (uses_cluster) {
+        for (size_t i = 0; i < n_eps; i++)
+            if (eps[i].ready)
+                cluster[(*n_cluster)++] = &eps[i];
+        if (!*n_cluster)
+            for (size_t i = 0; i < n_eps; i++)
+                if (eps[i].serving && eps[i].terminating)
+                    cluster[(*n_cluster)++] = &eps[i];
+        *has_endpoints = *n_cluster > 0;
+    }
+    if (uses_local) {
+        bool local_ready = false, local_st = false;
+        for (size_t i = 0; i < n_eps; i++) {
+            if (eps[i].ready) {
+                *has_endpoints = true;
+                local_ready |= eps[i].local;
+            } else if (eps[i].serving && eps[i].terminating) {
+                *has_endpoints = true;
+                local_st |= eps[i].local;
+            }
+        }
+        for (size_t i = 0; i < n_eps; i++)
+            if (eps[i].local &&
+                (local_ready ? eps[i].ready : local_st && eps[i].serving && eps[i].terminating))
+                local[(*n_local)++] = &eps[i];
+    }
+}
+
 static void build_port(builder_t *b, svc_port_t *sp, endpoint_t *eps, size_t n_eps)
 {
     const cube_proxy_rules_config_t *cfg = b->cfg;
@@ -266,40 +264,13 @@ static void build_port(builder_t *b, svc_port_t *sp, endpoint_t *eps, size_t n_e
     snprintf(svl_chain, sizeof(svl_chain), "KUBE-SVL-%s", h);
     snprintf(ext_chain, sizeof(ext_chain), "KUBE-EXT-%s", h);
 
-    /* Categorize (pkg/proxy/topology.go): ready endpoints, or serving-terminating ones when
-     * none is ready; the same for this node's endpoints under a Local policy. */
     bool uses_cluster = !sp->itp_local || sp->externally_accessible;
     bool uses_local = sp->itp_local || sp->etp_local;
     _cleanup_free_ endpoint_t **cluster = xcalloc(n_eps + 1, sizeof(*cluster));
     _cleanup_free_ endpoint_t **local = xcalloc(n_eps + 1, sizeof(*local));
     size_t n_cluster = 0, n_local = 0;
     bool has_endpoints = false;
-    if (uses_cluster) {
-        for (size_t i = 0; i < n_eps; i++)
-            if (eps[i].ready)
-                cluster[n_cluster++] = &eps[i];
-        if (!n_cluster)
-            for (size_t i = 0; i < n_eps; i++)
-                if (eps[i].serving && eps[i].terminating)
-                    cluster[n_cluster++] = &eps[i];
-        has_endpoints = n_cluster > 0;
-    }
-    if (uses_local) {
-        bool local_ready = false, local_st = false;
-        for (size_t i = 0; i < n_eps; i++) {
-            if (eps[i].ready) {
-                has_endpoints = true;
-                local_ready |= eps[i].local;
-            } else if (eps[i].serving && eps[i].terminating) {
-                has_endpoints = true;
-                local_st |= eps[i].local;
-            }
-        }
-        for (size_t i = 0; i < n_eps; i++)
-            if (eps[i].local &&
-                (local_ready ? eps[i].ready : local_st && eps[i].serving && eps[i].terminating))
-                local[n_local++] = &eps[i];
-    }
+    cube_proxy_categorize(sp, eps, n_eps, cluster, &n_cluster, local, &n_local, &has_endpoints);
 
     bool uses_cluster_chain = n_cluster > 0 && uses_cluster;
     bool uses_local_chain = n_local > 0 && uses_local;
@@ -323,9 +294,9 @@ static void build_port(builder_t *b, svc_port_t *sp, endpoint_t *eps, size_t n_e
         ext_comment = xasprintf("\"%s has no local endpoints\"", sp->spn);
     }
 
-    cube_buf_t *svc = uses_cluster_chain ? chain_add(&b->nat, svc_chain) : NULL;
-    cube_buf_t *svl = uses_local_chain ? chain_add(&b->nat, svl_chain) : NULL;
-    cube_buf_t *ext = uses_ext_chain ? chain_add(&b->nat, ext_chain) : NULL;
+    cube_buf_t *svc = uses_cluster_chain ? cube_proxy_chain_add(&b->nat, svc_chain) : NULL;
+    cube_buf_t *svl = uses_local_chain ? cube_proxy_chain_add(&b->nat, svl_chain) : NULL;
+    cube_buf_t *ext = uses_ext_chain ? cube_proxy_chain_add(&b->nat, ext_chain) : NULL;
     cube_buf_t *internal = sp->itp_local ? svl : svc;
 
     /* The cluster IP. */
@@ -443,7 +414,7 @@ static void build_port(builder_t *b, svc_port_t *sp, endpoint_t *eps, size_t n_e
             reachable = local[j] == e;
         if (!reachable)
             continue;
-        cube_buf_t *c = chain_add(&b->nat, e->chain);
+        cube_buf_t *c = cube_proxy_chain_add(&b->nat, e->chain);
         cube_buf_printf(c, "-A %s -m comment --comment %s -s %s -j KUBE-MARK-MASQ\n", e->chain,
                         sp->spn, e->ip);
         cube_buf_printf(c, "-A %s -m comment --comment %s", e->chain, sp->spn);
@@ -451,13 +422,13 @@ static void build_port(builder_t *b, svc_port_t *sp, endpoint_t *eps, size_t n_e
             cube_buf_printf(c, " -m recent --name %s --set", e->chain);
         cube_buf_printf(c, " -m %s -p %s -j DNAT --to-destination %s\n", p, p, e->str);
         if (!strcmp(p, "udp")) {
-            add_udp_flow(b, sp->cluster_ip, sp->port, e->ip);
+            cube_proxy_add_udp_flow(b, sp->cluster_ip, sp->port, e->ip);
             if (sp->node_port > 0)
-                add_udp_flow(b, "*", sp->node_port, e->ip);
+                cube_proxy_add_udp_flow(b, "*", sp->node_port, e->ip);
             json_array_foreach(sp->external_ips, i, v)
             {
                 if (is_ipv4(json_string_value(v)))
-                    add_udp_flow(b, json_string_value(v), sp->port, e->ip);
+                    cube_proxy_add_udp_flow(b, json_string_value(v), sp->port, e->ip);
             }
         }
     }
@@ -512,7 +483,10 @@ static void build_service(builder_t *b, const json_t *svc, const slice_ref_t *re
         size_t n_eps = 0;
         _cleanup_free_ endpoint_t *eps =
             collect_endpoints(b->cfg, refs, n_refs, sp.pname, sp.proto, sp.spn, sp.lproto, &n_eps);
-        build_port(b, &sp, eps, n_eps);
+        if (b->cfg->nftables)
+            cube_proxy_nft_build_port(b, &sp, eps, n_eps);
+        else
+            build_port(b, &sp, eps, n_eps);
     }
 }
 
@@ -531,21 +505,18 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void cube_proxy_rules_build(const cube_proxy_rules_config_t *cfg, json_t *const *services,
-                            size_t n_services, json_t *const *slices, size_t n_slices,
-                            cube_proxy_ruleset_t *ret)
+/* The fixed chains of the iptables mode, in the order upstream declares them. */
+static void init_iptables(builder_t *b)
 {
-    builder_t b = {.cfg = cfg};
-    /* The fixed chains, in the order upstream declares them. */
-    b.filter_nodeports = chain_add(&b.filter, "KUBE-NODEPORTS");
-    b.filter_services = chain_add(&b.filter, "KUBE-SERVICES");
-    b.filter_external = chain_add(&b.filter, "KUBE-EXTERNAL-SERVICES");
-    cube_buf_t *fwd = chain_add(&b.filter, "KUBE-FORWARD");
-    chain_add(&b.filter, "KUBE-PROXY-FIREWALL");
-    b.nat_services = chain_add(&b.nat, "KUBE-SERVICES");
-    b.nat_nodeports = chain_add(&b.nat, "KUBE-NODEPORTS");
-    cube_buf_t *post = chain_add(&b.nat, "KUBE-POSTROUTING");
-    cube_buf_t *mark = chain_add(&b.nat, "KUBE-MARK-MASQ");
+    b->filter_nodeports = cube_proxy_chain_add(&b->filter, "KUBE-NODEPORTS");
+    b->filter_services = cube_proxy_chain_add(&b->filter, "KUBE-SERVICES");
+    b->filter_external = cube_proxy_chain_add(&b->filter, "KUBE-EXTERNAL-SERVICES");
+    cube_buf_t *fwd = cube_proxy_chain_add(&b->filter, "KUBE-FORWARD");
+    cube_proxy_chain_add(&b->filter, "KUBE-PROXY-FIREWALL");
+    b->nat_services = cube_proxy_chain_add(&b->nat, "KUBE-SERVICES");
+    b->nat_nodeports = cube_proxy_chain_add(&b->nat, "KUBE-NODEPORTS");
+    cube_buf_t *post = cube_proxy_chain_add(&b->nat, "KUBE-POSTROUTING");
+    cube_buf_t *mark = cube_proxy_chain_add(&b->nat, "KUBE-MARK-MASQ");
 
     cube_buf_puts(post,
                   "-A KUBE-POSTROUTING -m mark ! --mark " MASQ_MARK "/" MASQ_MARK " -j RETURN\n");
@@ -558,6 +529,22 @@ void cube_proxy_rules_build(const cube_proxy_rules_config_t *cfg, json_t *const 
                        "mark --mark " MASQ_MARK "/" MASQ_MARK " -j ACCEPT\n");
     cube_buf_puts(fwd, "-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack "
                        "rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+}
+
+void cube_proxy_rules_build(const cube_proxy_rules_config_t *cfg, json_t *const *services,
+                            size_t n_services, json_t *const *slices, size_t n_slices,
+                            cube_proxy_ruleset_t *ret)
+{
+    builder_t b = {.cfg = cfg};
+    if (cfg->nftables) {
+        /* The verdict maps' elements; the fixed chains are part of the rendered skeleton. */
+        b.filter_external = cube_proxy_chain_add(&b.filter, "no-endpoint-nodeports");
+        b.filter_services = cube_proxy_chain_add(&b.filter, "no-endpoint-services");
+        b.nat_services = cube_proxy_chain_add(&b.filter, "service-ips");
+        b.nat_nodeports = cube_proxy_chain_add(&b.filter, "service-nodeports");
+    } else {
+        init_iptables(&b);
+    }
 
     /* Slices grouped by their service, services in a stable order. */
     slice_ref_t *refs = xcalloc(n_slices + 1, sizeof(*refs));
@@ -598,10 +585,11 @@ void cube_proxy_rules_build(const cube_proxy_rules_config_t *cfg, json_t *const 
     }
 
     /* Must stay the last rule of KUBE-SERVICES. */
-    cube_buf_puts(b.nat_services,
-                  "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: "
-                  "this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j "
-                  "KUBE-NODEPORTS\n");
+    if (!cfg->nftables)
+        cube_buf_puts(b.nat_services,
+                      "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: "
+                      "this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j "
+                      "KUBE-NODEPORTS\n");
 
     for (size_t i = 0; i < n_refs; i++)
         free(refs[i].key);

@@ -83,7 +83,8 @@ static int run_cmd(char *const argv[], const char *in, size_t in_len, char **ret
 }
 
 typedef struct tools {
-    const char *iptables, *restore, *save, *conntrack;
+    const char *iptables, *restore, *save, *conntrack, *nft;
+    bool nftables; /* the nftables mode */
 } tools_t;
 
 static tools_t tools_of(const cube_proxy_config_t *cfg)
@@ -93,7 +94,42 @@ static tools_t tools_of(const cube_proxy_config_t *cfg)
         .restore = cfg->iptables_restore ? cfg->iptables_restore : "iptables-restore",
         .save = cfg->iptables_save ? cfg->iptables_save : "iptables-save",
         .conntrack = cfg->conntrack ? cfg->conntrack : "conntrack",
+        .nft = cfg->nft ? cfg->nft : "nft",
     };
+}
+
+/* The mode: cfg->mode, else $CUBE_PROXY_MODE, else iptables. Unknown names are refused. */
+static int mode_of(const cube_proxy_config_t *cfg, bool *nftables, cube_err_t *err)
+{
+    const char *m = cfg->mode && *cfg->mode ? cfg->mode : getenv("CUBE_PROXY_MODE");
+    if (!m || !*m || !strcmp(m, "iptables")) {
+        *nftables = false;
+        return 0;
+    }
+    if (!strcmp(m, "nftables")) {
+        *nftables = true;
+        return 0;
+    }
+    return cube_err_badrequest(err, "unknown proxy mode \"%s\" (iptables, nftables)", m);
+}
+
+/* Applies an `nft -f` transaction. */
+static int nft_apply(const tools_t *t, const char *text, cube_err_t *err)
+{
+    char *argv[] = {(char *)t->nft, "-f", "/dev/stdin", NULL};
+    _cleanup_free_ char *out = NULL;
+    int rc = run_cmd(argv, text, strlen(text), &out, err);
+    if (rc < 0)
+        return -1;
+    if (rc != 0) {
+        size_t n = strlen(out);
+        if (n > 2000)
+            out[n = 2000] = '\0';
+        while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+            out[--n] = '\0';
+        return cube_err_internal(err, "%s -f exited with %d: %s", t->nft, rc, out);
+    }
+    return 0;
 }
 
 static int restore(const tools_t *t, const char *text, cube_err_t *err)
@@ -293,6 +329,13 @@ static void strv_free(char **v, size_t n)
 int cube_proxy_cleanup(const cube_proxy_config_t *cfg, cube_err_t *err)
 {
     tools_t t = tools_of(cfg);
+    /* The nftables mode's table ("add" first: deleting a missing table fails); no nft binary
+     * means that mode never ran. */
+    {
+        cube_err_t nerr _cleanup_err_ = CUBE_ERR_INIT;
+        if (nft_apply(&t, "add table ip kube-proxy\ndelete table ip kube-proxy\n", &nerr) < 0)
+            cube_log_v(1, "removing the nftables table: %s", nerr.msg);
+    }
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(jumps); i++) {
         /* A rule may have been inserted more than once: delete until none is left. */
         for (int k = 0; k < 16; k++) {
@@ -447,6 +490,54 @@ static void on_delete(json_t *obj, void *ud)
     mark_dirty(ud);
 }
 
+/* Whether cur renders to exactly the text of what the kernel was last given (a periodic resync
+ * with nothing changed then rewrites nothing). */
+static bool same_rules(const proxy_t *p, const cube_proxy_ruleset_t *cur)
+{
+    if (!p->have_applied)
+        return false;
+    bool nft = p->tools.nftables;
+    _cleanup_free_ char *a =
+        nft ? cube_proxy_nft_render(cur, NULL) : cube_proxy_ruleset_render(cur, NULL, NULL, 0);
+    _cleanup_free_ char *b = nft ? cube_proxy_nft_render(&p->applied, NULL)
+                                 : cube_proxy_ruleset_render(&p->applied, NULL, NULL, 0);
+    return a && b && !strcmp(a, b);
+}
+
+/* One sync of the nftables mode: the whole table in one transaction (full), or only the chains
+ * and maps that changed. A periodic full sync with nothing changed writes nothing. */
+static int sync_nft(proxy_t *p, cube_proxy_ruleset_t *cur, bool full, uint64_t since_ns,
+                    uint64_t t0, size_t n_svcs, cube_err_t *err)
+{
+    uint64_t t1 = cube_time_mono_ns();
+    _cleanup_free_ char *text = NULL;
+    if (!full || !same_rules(p, cur))
+        text = cube_proxy_nft_render(cur, full || !p->have_applied ? NULL : &p->applied);
+    if (text && nft_apply(&p->tools, text, err) < 0) {
+        cube_proxy_ruleset_clear(cur);
+        return -1;
+    }
+    uint64_t t2 = cube_time_mono_ns();
+    flush_udp(&p->tools, p->have_applied ? &p->applied : NULL, cur);
+    if (full && text)
+        cube_log_info("full sync: %zu services, %zu nft chains, built in %.1f ms, applied in "
+                      "%.1f ms",
+                      n_svcs, cur->n_nat, (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6);
+    else if (full)
+        cube_log_v(1, "full sync: rules unchanged, nothing rewritten (%.1f ms)",
+                   (double)(t2 - t0) / 1e6);
+    else if (text)
+        cube_log_v(1,
+                   "sync: %zu bytes of rules, built in %.1f ms, applied in %.1f ms, %.1f ms "
+                   "after the first change",
+                   strlen(text), (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6,
+                   since_ns ? (double)(t2 - since_ns) / 1e6 : 0.0);
+    cube_proxy_ruleset_clear(&p->applied);
+    p->applied = *cur;
+    p->have_applied = true;
+    return 0;
+}
+
 /*
  * One sync. full: render every chain, delete owned chains the kernel has that
  * the rules do not (found with iptables-save), and put the jump rules back.
@@ -461,11 +552,24 @@ static int sync_rules(proxy_t *p, bool full, uint64_t since_ns, cube_err_t *err)
         .hostname = p->cfg->hostname,
         .cluster_cidr = p->cfg->cluster_cidr,
         .masquerade_all = p->cfg->masquerade_all,
+        .nftables = p->tools.nftables,
     };
     cube_proxy_ruleset_t cur = {0};
     cube_proxy_rules_build(&rc, svcs, n_svcs, slices, n_slices, &cur);
     cube_json_refs_free(svcs, n_svcs);
     cube_json_refs_free(slices, n_slices);
+    if (p->tools.nftables)
+        return sync_nft(p, &cur, full, since_ns, t0, n_svcs, err);
+
+    /* A periodic full sync whose rules are those already applied rewrites nothing: it only
+     * puts back jump rules someone removed (iptables -C, cheap). */
+    if (full && same_rules(p, &cur)) {
+        int r = ensure_jumps(&p->tools, NULL, err);
+        cube_log_v(1, "full sync: rules unchanged, nothing rewritten (%.1f ms)",
+                   (double)(cube_time_mono_ns() - t0) / 1e6);
+        cube_proxy_ruleset_clear(&cur);
+        return r;
+    }
 
     char **stale = NULL;
     size_t n_stale = 0;
@@ -514,6 +618,10 @@ int cube_proxy_run(const cube_proxy_config_t *cfg, const atomic_bool *stop, cube
     if (cube_client_from_kubeconfig(cfg->kubeconfig, ua, &client, err) < 0)
         return -1;
     proxy_t p = {.cfg = cfg, .tools = tools_of(cfg)};
+    if (mode_of(cfg, &p.tools.nftables, err) < 0) {
+        cube_client_free(client);
+        return -1;
+    }
     pthread_mutex_init(&p.mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

@@ -28,6 +28,7 @@ typedef struct cube_proxy_rules_config {
     const char *hostname; /* this node's name: endpoints with this nodeName are local */
     const char *cluster_cidr; /* "10.42.0.0/16": traffic from outside it is masqueraded; or NULL */
     bool masquerade_all; /* masquerade every packet to a ClusterIP */
+    bool nftables; /* build the nftables mode's table instead (see cube_proxy_nft_render) */
 } cube_proxy_rules_config_t;
 
 /* One chain and its rules ("-A NAME ...\n" lines), in one table. */
@@ -75,6 +76,19 @@ const cube_proxy_chain_t *cube_proxy_ruleset_chain(const cube_proxy_ruleset_t *r
 char *cube_proxy_ruleset_render(const cube_proxy_ruleset_t *cur, const cube_proxy_ruleset_t *prev,
                                 char *const *extra_stale, size_t n_extra_stale);
 
+/*
+ * The nftables mode: with cfg->nftables, cube_proxy_rules_build fills nat
+ * with the chains of our own table `ip kube-proxy` (one per service port and
+ * traffic kind; rules are `add rule` lines) and filter with the elements of
+ * its verdict maps (name = map, rules = `add element` lines). Endpoints are
+ * picked by `numgen random mod N` inside one dnat per chain, so 1,000
+ * services are ~1,000 chains instead of iptables' ~11,000.
+ * cube_proxy_nft_render returns the `nft -f` input (one atomic transaction)
+ * from prev to cur: prev NULL recreates the whole table; otherwise only new,
+ * changed and removed chains and changed maps. NULL when nothing differs.
+ */
+char *cube_proxy_nft_render(const cube_proxy_ruleset_t *cur, const cube_proxy_ruleset_t *prev);
+
 /* The chain-name hash upstream uses: the first 16 chars of base32(sha256(s)). out >= 17. */
 void cube_proxy_hash(const char *s, char out[17]);
 
@@ -91,6 +105,8 @@ typedef struct cube_proxy_config {
     const char *iptables_restore; /* NULL: "iptables-restore" */
     const char *iptables_save; /* NULL: "iptables-save" */
     const char *conntrack; /* NULL: "conntrack" */
+    const char *mode; /* "iptables" or "nftables"; NULL: $CUBE_PROXY_MODE, else "iptables" */
+    const char *nft; /* NULL: "nft" */
 } cube_proxy_config_t;
 
 /*
@@ -103,7 +119,8 @@ typedef struct cube_proxy_config {
  */
 int cube_proxy_run(const cube_proxy_config_t *cfg, const atomic_bool *stop, cube_err_t *err);
 
-/* Removes every chain and jump rule the proxy creates (the --cleanup mode). Idempotent. */
+/* Removes every chain and jump rule the proxy creates in either mode (the --cleanup mode): the
+ * iptables chains and the nftables table. Idempotent. */
 int cube_proxy_cleanup(const cube_proxy_config_t *cfg, cube_err_t *err);
 
 #endif

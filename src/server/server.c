@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -78,6 +79,54 @@ static child_t *add_child(server_t *s, const char *name, ...)
     va_end(ap);
     c->argv[i] = NULL;
     return c;
+}
+
+/* Appends arguments (NULL-terminated) to a child's command line. */
+static void add_args(child_t *c, ...)
+{
+    int i = 0;
+    while (c->argv[i])
+        i++;
+    va_list ap;
+    va_start(ap, c);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && i < MAX_ARGS - 1)
+        c->argv[i++] = xstrdup(a);
+    va_end(ap);
+    c->argv[i] = NULL;
+}
+
+/* Runs `cube image import` for every OCI archive in <data-dir>/images (as k3s imports its
+   agent's images directory at start): the sandbox image must be there, nothing is pulled. */
+static void import_images(server_t *s, const char *socket)
+{
+    _cleanup_free_ char *dir = xasprintf("%s/images", s->cfg->data_dir);
+    _cleanup_free_ char *pattern = xasprintf("%s/*.tar", dir);
+    glob_t g = {0};
+    if (glob(pattern, 0, NULL, &g) != 0) {
+        progress(s, "no image archives in %s (the sandbox image must be imported)", dir);
+        return;
+    }
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull >= 0) {
+                dup2(devnull, 1);
+                dup2(devnull, 2);
+            }
+            execl(s->cfg->self, s->cfg->self, "image", "import", g.gl_pathv[i], "--address", socket,
+                  (char *)NULL);
+            _exit(127);
+        }
+        int status = 0;
+        if (pid > 0)
+            waitpid(pid, &status, 0);
+        progress(s, "image %s %s", g.gl_pathv[i],
+                 pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "imported"
+                                                                          : "NOT imported");
+    }
+    globfree(&g);
 }
 
 static int spawn(server_t *s, child_t *c, cube_err_t *err)
@@ -228,9 +277,14 @@ static void label_control_plane(server_t *s, cube_client_t *c)
     json_auto_t *patch = json_pack("{s:{s:{s:s}}}", "metadata", "labels",
                                    "node-role.kubernetes.io/control-plane", "true");
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
-    if (cube_client_patch(c, cube_api_resource_find("", "v1", "nodes"), NULL, s->node,
-                          "application/merge-patch+json", patch, NULL, NULL, &err) < 0)
-        progress(s, "labelling node %s: %s", s->node, err.msg);
+    for (int attempt = 0; attempt < 5; attempt++) { /* the kubelet writes its node too */
+        cube_err_clear(&err);
+        if (cube_client_patch(c, cube_api_resource_find("", "v1", "nodes"), NULL, s->node,
+                              "application/merge-patch+json", patch, NULL, NULL, &err) == 0)
+            return;
+        usleep(200 * 1000);
+    }
+    progress(s, "labelling node %s: %s", s->node, err.msg);
 }
 
 static char *component_kubeconfig(server_t *s, const char *file, const char *cn,
@@ -257,6 +311,7 @@ static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
             return -1;
         endpoint = xasprintf("unix://%s", s->containerd->socket);
         progress(s, "containerd ready (socket %s)", s->containerd->socket);
+        import_images(s, s->containerd->socket);
     }
     if (cfg->have_command && cfg->have_command("kubelet")) {
         _cleanup_free_ char *cn = xasprintf("system:node:%s", s->node);
@@ -266,7 +321,10 @@ static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
             return -1;
         _cleanup_free_ char *root = xasprintf("%s/kubelet", cfg->data_dir);
         child_t *c = add_child(s, "kubelet", "--kubeconfig", kc, "--node-name", s->node,
-                               "--container-runtime-endpoint", endpoint, "--root-dir", root, NULL);
+                               "--container-runtime-endpoint", endpoint, "--root-dir", root,
+                               "--cluster-cidr", cfg->cluster_cidr, NULL);
+        if (s->containerd) /* the network config goes where our containerd reads it */
+            add_args(c, "--cni-conf-dir", s->containerd->cni_conf_dir, NULL);
         if (spawn(s, c, err) < 0)
             return -1;
         progress(s, "kubelet started for node %s", s->node);
@@ -311,14 +369,8 @@ int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cu
     child_t *api = add_child(&s, "apiserver", "--data-dir", cfg->data_dir, "--bind-address",
                              cfg->bind_address, "--secure-port", port, "--advertise-address", adv,
                              "--service-cluster-ip-range", cfg->service_cidr, NULL);
-    if (cfg->write_kubeconfig) {
-        int i = 0;
-        while (api->argv[i])
-            i++;
-        api->argv[i++] = xstrdup("--write-kubeconfig");
-        api->argv[i++] = xstrdup(cfg->write_kubeconfig);
-        api->argv[i] = NULL;
-    }
+    if (cfg->write_kubeconfig)
+        add_args(api, "--write-kubeconfig", cfg->write_kubeconfig, NULL);
     if (spawn(&s, api, err) < 0)
         goto out;
     if (!wait_for(&s, stop, 60000, apiserver_ready, admin)) {

@@ -48,10 +48,12 @@ kl_setup() {
 # Starts `cube kubelet` for $KL_NODE (again, after kl_stop); output to $KL_DIR/kubelet.log.
 kl_start() {
     echo "--- start $(date +%T.%N)" >>"$KL_DIR/kubelet.log"
+    [ -n "${KL_PORT:-}" ] || KL_PORT=$(free_port)
+    export KL_PORT
     "$CUBE" kubelet --config /dev/null --kubeconfig "$CUBE_KUBECONFIG" --node-name "$KL_NODE" \
         --container-runtime-endpoint "unix://$KL_SOCK" --root-dir "$KL_DIR/kubelet" \
         --pod-cidr "$KL_SUBNET.0/24" --cni-bridge "$KL_BRIDGE" --pod-log-dir "$KL_DIR/pods" \
-        -v 2 </dev/null >>"$KL_DIR/kubelet.log" 2>&1 &
+        --port "$KL_PORT" -v 2 </dev/null >>"$KL_DIR/kubelet.log" 2>&1 &
     KL_PID=$!
     export KL_PID
     [ -n "${TESTS_TMP:-}" ] && echo "$KL_PID" >>"$TESTS_TMP/pids"
@@ -402,4 +404,79 @@ EOF
         sort -n | awk '{a[NR]=$1} END {printf "  per pod create -> Ready (s): p50 %s, max %s\n", a[int((NR+1)/2)], a[NR]}'
     assert_ok kc delete pods --all --wait=false
     wait_until 60 sh -c "[ \$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pods --no-headers 2>/dev/null | wc -l) -eq 0 ]"
+}
+
+test_kubelet_liveness_probe_restarts() {
+    kl_setup
+    apply_pod live '  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "touch /tmp/healthy; sleep 3; rm /tmp/healthy; exec sleep 3600"]
+    livenessProbe:
+      exec: {command: [cat, /tmp/healthy]}
+      periodSeconds: 1
+      failureThreshold: 2'
+    wait_until 30 phase_is live Running
+    assert_eq 0 "$(pod_field live '{.status.containerStatuses[0].restartCount}')" "no restart yet"
+    wait_until 30 field_is live '{.status.containerStatuses[0].restartCount}' 1
+    assert_ok kc get events --field-selector involvedObject.name=live -o custom-columns=R:.reason,M:.message --no-headers
+    assert_match "$OUT" '^Unhealthy +Liveness probe failed: .*'
+    assert_match "$OUT" '^Killing +Container main failed liveness probe, will be restarted$'
+    assert_match "$(pod_field live '{.status.containerStatuses[0].lastState.terminated.reason}')" '^(Error|Completed)$'
+}
+
+test_kubelet_readiness_probe_flips_ready() {
+    kl_setup
+    apply_pod ready '  containers:
+  - name: web
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "mkdir /www; httpd -p 8080 -h /www; sleep 4; echo ok > /www/ready; sleep 6; rm /www/ready; exec sleep 3600"]
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080}
+      periodSeconds: 1
+      failureThreshold: 1'
+    wait_until 30 phase_is ready Running
+    assert_ok kc get pod ready
+    assert_match "$OUT" '^ready +0/1 +Running +0 +[0-9]+s$'
+    assert_eq False "$(pod_field ready '{.status.conditions[?(@.type=="Ready")].status}')" "not ready at first"
+    wait_until 15 field_is ready '{.status.conditions[?(@.type=="Ready")].status}' True
+    assert_ok kc get pod ready
+    assert_match "$OUT" '^ready +1/1 +Running +0 +[0-9]+s$'
+    wait_until 15 field_is ready '{.status.conditions[?(@.type=="Ready")].status}' False
+    assert_eq "containers with unready status: [web]" \
+        "$(pod_field ready '{.status.conditions[?(@.type=="Ready")].message}')" "message"
+    assert_eq 0 "$(pod_field ready '{.status.containerStatuses[0].restartCount}')" "readiness never restarts"
+}
+
+test_kubelet_server_logs_and_pods() {
+    kl_setup
+    apply_pod talk '  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "for i in 1 2 3 4 5; do echo line-$i; done; printf partial; sleep 0.2; echo -end; exec sleep 3600"]'
+    wait_until 30 phase_is talk Running
+    local d=$CUBE_DIR/creds
+    local -a auth=(-k --cert "$d/client.crt" --key "$d/client.key")
+    assert_eq ok "$(curl -sk --max-time 5 "https://127.0.0.1:$KL_PORT/healthz")" "/healthz"
+    wait_until 10 sh -c "curl -sk --max-time 5 --cert '$d/client.crt' --key '$d/client.key' \
+        'https://127.0.0.1:$KL_PORT/containerLogs/default/talk/main' | grep -q partial-end"
+    assert_eq "line-1
+line-2
+line-3
+line-4
+line-5
+partial-end" "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/containerLogs/default/talk/main")" "logs"
+    assert_eq "line-5
+partial-end" "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/containerLogs/default/talk/main?tailLines=2")" \
+        "tailLines=2"
+    assert_match "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/containerLogs/default/talk/main?timestamps=true&tailLines=1")" \
+        '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z partial-end$'
+    assert_eq 'previous terminated container "main" in pod "talk" not found' \
+        "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/containerLogs/default/talk/main?previous=true")" "previous"
+    assert_eq talk "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/pods" | jq -r '.items[].metadata.name')" "/pods"
+    assert_eq 401 "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$KL_PORT/pods")" \
+        "no client certificate"
 }

@@ -194,3 +194,61 @@ test_no_endpoints_rejects_and_cleanup_removes_everything() {
     # and cleaning up again is fine
     assert_ok "$CUBE" proxy --cleanup
 }
+
+# The nftables mode (CUBE_PROXY_MODE=nftables): the same traffic checks, rules in the table
+# `ip kube-proxy` and none in iptables.
+test_nftables_mode_traffic_reject_and_cleanup() {
+    px_setup
+    px_service web NodePort
+    px_slice web a b c
+    px_service solo ClusterIP
+    px_slice solo a
+    px_service empty ClusterIP
+    px_slice empty
+    CUBE_PROXY_MODE=nftables px_start_proxy
+    grep -q "full sync: .* nft chains" "$PX_DIR/proxy.log" || fail "not the nftables mode: $(tail -3 "$PX_DIR/proxy.log")"
+    local ip np solo empty got host
+    ip=$(kc get svc web -o jsonpath='{.spec.clusterIP}')
+    np=$(kc get svc web -o jsonpath='{.spec.ports[0].nodePort}')
+    solo=$(kc get svc solo -o jsonpath='{.spec.clusterIP}')
+    empty=$(kc get svc empty -o jsonpath='{.spec.clusterIP}')
+    wait_until 10 curl -sf --max-time 1 "http://$ip:8080/" || fail "ClusterIP $ip never answered"
+
+    got=$(px_bodies 30 "http://$ip:8080/")
+    assert_eq "" "$(grep -vxE 'pod-[abc]' <<<"$got" || true)" "bodies other than a backend's"
+    [ "$(wc -l <<<"$got")" -ge 2 ] || fail "host reached only: $got"
+    got=$(px_bodies 30 "http://$ip:8080/" cpx-b)
+    [ "$(wc -l <<<"$got")" -ge 2 ] || fail "pod-b reached only: $got"
+    assert_match "$got" '^pod-[abc]$' "bodies from pod-b"
+    assert_eq "pod-a" "$(ip netns exec cpx-a curl -s --max-time 2 "http://$solo:8080/")" "hairpin body"
+    host=$(ip -4 -o route get 1.1.1.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+    got=$(px_bodies 20 "http://$host:$np/")
+    assert_match "$got" '^pod-[abc]$' "NodePort $host:$np"
+
+    # a service without endpoints is refused at once
+    local rc=0 out
+    out=$(curl -sS --max-time 5 "http://$empty:8080/" 2>&1) || rc=$?
+    assert_eq 7 "$rc" "curl exit status for the empty service (7: connection refused)"
+
+    # the table holds the upstream-shaped names; iptables holds nothing of ours
+    local table
+    table=$(nft list table ip kube-proxy)
+    assert_contains "$table" "$ip . tcp . 8080 : goto service-"
+    assert_match "$table" 'dnat to numgen random mod 3 map'
+    assert_contains "$table" "type nat hook output priority -100"
+    assert_eq "" "$(iptables-save | grep -E '^:KUBE-|-j KUBE-' || true)" "KUBE- chains in the nftables mode"
+
+    # pod-c leaves: within 1 s no request reaches it
+    px_slice web a b
+    sleep 1
+    got=$(px_bodies 30 "http://$ip:8080/")
+    assert_not_contains "$got" "pod-c" "bodies 1 s after pod-c left"
+    assert_match "$got" '^pod-[ab]$'
+    grep -q 'sync: .* after the first change' "$PX_DIR/proxy.log" || fail "no minimal sync logged"
+
+    kill "$PX_PROXY"
+    wait "$PX_PROXY" 2>/dev/null || true
+    assert_ok "$CUBE" proxy --cleanup
+    nft list table ip kube-proxy >/dev/null 2>&1 && fail "table ip kube-proxy left after --cleanup"
+    assert_ok "$CUBE" proxy --cleanup
+}

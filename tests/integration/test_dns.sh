@@ -10,7 +10,7 @@ start_dns() {
     local upstream=${1:-127.0.0.1:1} i
     DNS_PORT=$(free_port)
     "$CUBE" dns --config /dev/null --kubeconfig "$CUBE_KUBECONFIG" --listen "127.0.0.1:$DNS_PORT" \
-        --upstream "$upstream" --forward-timeout-ms 500 >>"$CUBE_DIR/dns.log" 2>&1 &
+        --upstream "$upstream" --forward-timeout-ms 500 >"$CUBE_DIR/dns.$DNS_PORT.log" 2>&1 &
     DNS_PID=$!
     echo "$DNS_PID" >>"$TESTS_TMP/pids"
     trap 'stop_pids' EXIT
@@ -19,19 +19,25 @@ start_dns() {
             kubernetes.default.svc.cluster.local 2>/dev/null)" ]; then
             return 0
         fi
-        kill -0 "$DNS_PID" 2>/dev/null || fail "cube dns exited: $(tail -n 5 "$CUBE_DIR/dns.log")"
+        kill -0 "$DNS_PID" 2>/dev/null || fail "cube dns exited: $(tail -n 5 "$CUBE_DIR/dns.$DNS_PORT.log")"
         sleep 0.1
     done
     fail "cube dns did not answer within 10 s"
 }
 
-# Stops what this test started (by PID).
+# Stops what this test started (by PID); a sanitizer report in cube dns's log fails the test.
 stop_pids() {
-    local p
+    local rc=$? p errs
     for p in ${DNS_PID:-} ${UP_PID:-}; do
         kill "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
+    errs=$(sanitizer_errors "$CUBE_DIR/dns.${DNS_PORT:-}.log" || true)
+    if [ -n "$errs" ]; then
+        printf '  sanitizer report in the cube dns log:\n%s\n' "$errs" >&2
+        exit 1
+    fi
+    exit "$rc"
 }
 
 # start_fake_upstream: a UDP resolver answering every A query with 192.0.2.7 (TTL 60);
@@ -60,6 +66,11 @@ while True:
 # q [dig args...]: dig against the server under test, short output.
 q() {
     dig +short +time=2 +tries=1 @127.0.0.1 -p "$DNS_PORT" "$@"
+}
+
+# resolves [dig args...]: the query has a non-empty answer (for wait_until).
+resolves() {
+    [ -n "$(q "$@" 2>/dev/null || true)" ]
 }
 
 # status NAME [TYPE]: the rcode of the answer.
@@ -113,7 +124,7 @@ test_dns_service_a_and_aaaa() {
     kc create service clusterip web -n "$ns" --tcp=80:8080 >/dev/null
     ip=$(kc get svc web -n "$ns" -o jsonpath='{.spec.clusterIP}')
     start_dns
-    wait_until 2 test -n "$(q "web.$ns.svc.cluster.local")"
+    wait_until 5 resolves "web.$ns.svc.cluster.local"
     assert_eq "$ip" "$(q "web.$ns.svc.cluster.local")" "A record"
     # IPv4-only service: AAAA is an empty NOERROR answer
     assert_eq "" "$(q "web.$ns.svc.cluster.local" AAAA)" "AAAA answer"
@@ -130,7 +141,7 @@ test_dns_srv_and_ptr() {
     kc create service clusterip web -n "$ns" --tcp=80:8080 >/dev/null
     ip=$(kc get svc web -n "$ns" -o jsonpath='{.spec.clusterIP}')
     start_dns
-    wait_until 2 test -n "$(q "web.$ns.svc.cluster.local")"
+    wait_until 5 resolves "web.$ns.svc.cluster.local"
     # kubectl names the port 80-8080
     assert_eq "0 100 80 web.$ns.svc.cluster.local." "$(q "_80-8080._tcp.web.$ns.svc.cluster.local" SRV)"
     assert_eq "web.$ns.svc.cluster.local." "$(q -x "$ip")" "PTR of the ClusterIP"
@@ -141,7 +152,7 @@ test_dns_headless_service() {
     ns=$(new_ns dns)
     headless "$ns" db
     start_dns
-    wait_until 2 test -n "$(q "db.$ns.svc.cluster.local")"
+    wait_until 5 resolves "db.$ns.svc.cluster.local"
     assert_eq "10.42.0.5
 10.42.0.6" "$(q "db.$ns.svc.cluster.local" | sort)" "ready endpoints only"
     assert_eq "10.42.0.5" "$(q "db-0.db.$ns.svc.cluster.local")" "hostname record"
@@ -165,7 +176,7 @@ test_dns_externalname_and_pod() {
     ns=$(new_ns dns)
     kc create service externalname ext -n "$ns" --external-name db.example.org >/dev/null
     start_dns
-    wait_until 2 test -n "$(q "ext.$ns.svc.cluster.local")"
+    wait_until 5 resolves "ext.$ns.svc.cluster.local"
     assert_eq "db.example.org." "$(q "ext.$ns.svc.cluster.local" CNAME)"
     assert_eq "10.42.3.4" "$(q "10-42-3-4.$ns.pod.cluster.local")" "pod A record"
 }
@@ -176,7 +187,7 @@ test_dns_change_visible_within_1s() {
     start_dns
     kc create service clusterip late -n "$ns" --tcp=80 >/dev/null
     t0=$(date +%s%N)
-    until [ -n "$(q +time=1 "late.$ns.svc.cluster.local")" ]; do
+    until resolves +time=1 "late.$ns.svc.cluster.local"; do
         [ $((($(date +%s%N) - t0) / 1000000)) -lt 3000 ] || fail "new service not resolvable after 3 s"
         sleep 0.05
     done
@@ -184,7 +195,7 @@ test_dns_change_visible_within_1s() {
     [ "$ms" -le 1000 ] || fail "new service visible only after $ms ms"
     kc delete service late -n "$ns" >/dev/null
     t0=$(date +%s%N)
-    until [ "$(status "late.$ns.svc.cluster.local")" = NXDOMAIN ]; do
+    until [ "$(status "late.$ns.svc.cluster.local" || true)" = NXDOMAIN ]; do
         [ $((($(date +%s%N) - t0) / 1000000)) -lt 3000 ] || fail "deleted service still resolves after 3 s"
         sleep 0.05
     done
@@ -231,7 +242,7 @@ endpoints:
 $eps
 EOF
     start_dns
-    wait_until 2 test -n "$(q +tcp "big.$ns.svc.cluster.local")"
+    wait_until 5 resolves +tcp "big.$ns.svc.cluster.local"
     # over UDP without EDNS the answer is truncated; dig retries over TCP by itself
     out=$(dig +noedns +ignore +time=2 +tries=1 @127.0.0.1 -p "$DNS_PORT" "big.$ns.svc.cluster.local")
     assert_match "$out" "flags: qr aa tc rd ra"

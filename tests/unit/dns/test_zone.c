@@ -236,6 +236,24 @@ static void test_headless_hostnames_and_srv(void **state)
     free(b);
     assert_int_equal(ldns_pkt_arcount(p), 2);
     ldns_pkt_free(p);
+    /* SRV at the service's own name: every named port of every endpoint. */
+    p = ask(state, "hl.apps.svc.cluster.local.", LDNS_RR_TYPE_SRV);
+    assert_int_equal(ldns_pkt_ancount(p), 2);
+    ldns_pkt_free(p);
+}
+
+static void test_srv_and_any_at_service_name(void **state)
+{
+    ldns_pkt *p = ask(state, "web.default.svc.cluster.local.", LDNS_RR_TYPE_SRV);
+    assert_int_equal(ldns_pkt_ancount(p), 1);
+    char *s = rdata(p, LDNS_SECTION_ANSWER, 0);
+    assert_string_equal(s, "0 100 80 web.default.svc.cluster.local.");
+    free(s);
+    ldns_pkt_free(p);
+    /* ANY: the address and the SRV record */
+    p = ask(state, "web.default.svc.cluster.local.", LDNS_RR_TYPE_ANY);
+    assert_int_equal(ldns_pkt_ancount(p), 2);
+    ldns_pkt_free(p);
 }
 
 static void test_ptr(void **state)
@@ -295,6 +313,13 @@ static void test_pod_records(void **state)
     free(s);
     ldns_pkt_free(p);
     p = ask(state, "10-42-0-999.default.pod.cluster.local.", LDNS_RR_TYPE_A);
+    assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
+    ldns_pkt_free(p);
+    p = ask(state, "default.pod.cluster.local.", LDNS_RR_TYPE_A);
+    assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+    assert_int_equal(ldns_pkt_ancount(p), 0);
+    ldns_pkt_free(p);
+    p = ask(state, "x.10-42-0-9.default.pod.cluster.local.", LDNS_RR_TYPE_A);
     assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
     ldns_pkt_free(p);
 }
@@ -418,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_srv_named_port),
         cmocka_unit_test(test_headless_ready_only),
         cmocka_unit_test(test_headless_hostnames_and_srv),
+        cmocka_unit_test(test_srv_and_any_at_service_name),
         cmocka_unit_test(test_ptr),
         cmocka_unit_test(test_nxdomain_with_soa),
         cmocka_unit_test(test_externalname_cname),

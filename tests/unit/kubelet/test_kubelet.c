@@ -77,7 +77,8 @@ static void test_node_conditions(void **state)
     json_auto_t *nr = kl_node_conditions("container runtime network not ready: x", "t");
     assert_string_equal(cond_field(nr, "Ready", "status"), "False");
     assert_string_equal(cond_field(nr, "Ready", "reason"), "KubeletNotReady");
-    assert_string_equal(cond_field(nr, "Ready", "message"), "container runtime network not ready: x");
+    assert_string_equal(cond_field(nr, "Ready", "message"),
+                        "container runtime network not ready: x");
 }
 
 static void test_node_capacity(void **state)
@@ -105,7 +106,8 @@ static void test_cni_conflist(void **state)
     assert_string_equal(cube_json_str(br, "bridge", NULL), "cni0");
     assert_true(json_is_false(json_object_get(br, "ipMasq")));
     assert_true(json_is_true(json_object_get(br, "isGateway")));
-    json_t *range = json_array_get(json_array_get(cube_json_path(br, "ipam", "ranges", NULL), 0), 0);
+    json_t *range =
+        json_array_get(json_array_get(cube_json_path(br, "ipam", "ranges", NULL), 0), 0);
     assert_string_equal(cube_json_str(range, "subnet", NULL), "10.42.3.0/24");
     assert_string_equal(cube_json_str(br, "ipam", "type", NULL), "host-local");
     assert_string_equal(cube_json_str(json_array_get(plugins, 1), "type", NULL), "portmap");
@@ -136,12 +138,14 @@ static void test_cni_conflist(void **state)
 
 static void test_qos_and_cgroup(void **state)
 {
-    json_auto_t *be = load("{\"metadata\":{\"uid\":\"u1\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}");
+    json_auto_t *be =
+        load("{\"metadata\":{\"uid\":\"u1\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}");
     assert_string_equal(kl_qos_class(be), "BestEffort");
     _cleanup_free_ char *cg = kl_cgroup_parent(be);
     assert_string_equal(cg, "/kubepods/besteffort/podu1");
-    json_auto_t *g = load("{\"metadata\":{\"uid\":\"u2\"},\"spec\":{\"containers\":[{\"name\":\"a\","
-                          "\"resources\":{\"limits\":{\"cpu\":\"500m\",\"memory\":\"64Mi\"}}}]}}");
+    json_auto_t *g =
+        load("{\"metadata\":{\"uid\":\"u2\"},\"spec\":{\"containers\":[{\"name\":\"a\","
+             "\"resources\":{\"limits\":{\"cpu\":\"500m\",\"memory\":\"64Mi\"}}}]}}");
     assert_string_equal(kl_qos_class(g), "Guaranteed");
     _cleanup_free_ char *cg2 = kl_cgroup_parent(g);
     assert_string_equal(cg2, "/kubepods/podu2");
@@ -208,17 +212,21 @@ static void test_container_env(void **state)
         "\"env\":[{\"name\":\"A\",\"value\":\"one\"},"
         "{\"name\":\"B\",\"value\":\"$(A)-two-$(NOPE)-$$(A)\"},"
         "{\"name\":\"POD\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}},"
-        "{\"name\":\"APP\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.labels['app']\"}}},"
+        "{\"name\":\"APP\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.labels['app']\"}}}"
+        ","
         "{\"name\":\"NODE\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"spec.nodeName\"}}},"
         "{\"name\":\"IP\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"status.podIP\"}}},"
         "{\"name\":\"MEM\",\"valueFrom\":{\"resourceFieldRef\":{\"resource\":\"limits.memory\","
         "\"divisor\":\"1Mi\"}}},"
-        "{\"name\":\"COLOR\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"cfg\",\"key\":\"color\"}}},"
-        "{\"name\":\"PASS\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"sec\",\"key\":\"password\"}}},"
+        "{\"name\":\"COLOR\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"cfg\",\"key\":"
+        "\"color\"}}},"
+        "{\"name\":\"PASS\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"sec\",\"key\":\"password\"}"
+        "}},"
         "{\"name\":\"CM_size\",\"value\":\"override\"}]}");
     json_auto_t *env = NULL;
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
-    assert_int_equal(kl_container_env(pod, c, "192.0.2.1", "10.0.0.5", lookup, NULL, &env, &err), 0);
+    assert_int_equal(kl_container_env(pod, c, "192.0.2.1", "10.0.0.5", lookup, NULL, &env, &err),
+                     0);
     assert_string_equal(env_val(env, "CM_color"), "blue");
     assert_null(env_val(env, "CM_bad-name!"));
     assert_string_equal(env_val(env, "CM_size"), "override");
@@ -242,8 +250,9 @@ static void test_container_env(void **state)
     assert_int_equal(kl_container_env(pod, nokey, NULL, NULL, lookup, NULL, &env2, &err), -1);
     assert_string_equal(err.msg, "couldn't find key k in ConfigMap prod/cfg");
     cube_err_clear(&err);
-    json_auto_t *opt = load("{\"name\":\"c\",\"env\":[{\"name\":\"X\",\"valueFrom\":{"
-                            "\"secretKeyRef\":{\"name\":\"nope\",\"key\":\"k\",\"optional\":true}}}]}");
+    json_auto_t *opt =
+        load("{\"name\":\"c\",\"env\":[{\"name\":\"X\",\"valueFrom\":{"
+             "\"secretKeyRef\":{\"name\":\"nope\",\"key\":\"k\",\"optional\":true}}}]}");
     assert_int_equal(kl_container_env(pod, opt, NULL, NULL, lookup, NULL, &env2, &err), 0);
     assert_int_equal(json_array_size(env2), 0);
 }
@@ -267,7 +276,8 @@ static void add_ctr(kl_pod_state_t *s, const char *name, uint32_t attempt, int s
     c->reason = reason ? xstrdup(reason) : NULL;
     c->created_ns = (1000 + attempt * 10) * S;
     c->started_ns = (1001 + attempt * 10) * S;
-    c->finished_ns = state == RUNTIME__V1__CONTAINER_STATE__CONTAINER_EXITED ? (1005 + attempt * 10) * S : 0;
+    c->finished_ns =
+        state == RUNTIME__V1__CONTAINER_STATE__CONTAINER_EXITED ? (1005 + attempt * 10) * S : 0;
 }
 
 static const char *pcond(const json_t *st, const char *type, const char *field)
@@ -279,14 +289,15 @@ static void test_status_running(void **state)
 {
     json_auto_t *pod = load("{\"metadata\":{\"uid\":\"u\"},\"spec\":{\"containers\":[{\"name\":"
                             "\"web\",\"image\":\"busybox\"}]}}");
-    kl_pod_state_t s = {.sandbox_ready = true, .pod_ip = xstrdup("10.1.0.4"), .host_ip = "192.0.2.1"};
+    kl_pod_state_t s = {
+        .sandbox_ready = true, .pod_ip = xstrdup("10.1.0.4"), .host_ip = "192.0.2.1"};
     add_ctr(&s, "web", 0, RUNTIME__V1__CONTAINER_STATE__CONTAINER_EXITED, 1, NULL);
     add_ctr(&s, "web", 1, RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING, 0, NULL);
     json_auto_t *st = kl_pod_status(pod, &s, NULL, 5000);
     assert_string_equal(cube_json_str(st, "phase", NULL), "Running");
     assert_string_equal(cube_json_str(st, "podIP", NULL), "10.1.0.4");
-    assert_string_equal(cube_json_str(json_array_get(json_object_get(st, "hostIPs"), 0), "ip", NULL),
-                        "192.0.2.1");
+    assert_string_equal(
+        cube_json_str(json_array_get(json_object_get(st, "hostIPs"), 0), "ip", NULL), "192.0.2.1");
     assert_string_equal(cube_json_str(st, "qosClass", NULL), "BestEffort");
     json_t *cs = json_array_get(json_object_get(st, "containerStatuses"), 0);
     assert_int_equal(json_integer_value(json_object_get(cs, "restartCount")), 1);
@@ -294,8 +305,10 @@ static void test_status_running(void **state)
     assert_true(json_is_true(json_object_get(cs, "started")));
     assert_string_equal(cube_json_str(cs, "containerID", NULL), "containerd://web-1");
     assert_string_equal(cube_json_str(cs, "lastState", "terminated", "reason", NULL), "Error");
-    assert_int_equal(json_integer_value(cube_json_path(cs, "lastState", "terminated", "exitCode", NULL)), 1);
-    assert_string_equal(cube_json_str(cs, "state", "running", "startedAt", NULL), "1970-01-01T00:16:51Z");
+    assert_int_equal(
+        json_integer_value(cube_json_path(cs, "lastState", "terminated", "exitCode", NULL)), 1);
+    assert_string_equal(cube_json_str(cs, "state", "running", "startedAt", NULL),
+                        "1970-01-01T00:16:51Z");
     assert_string_equal(pcond(st, "Ready", "status"), "True");
     assert_string_equal(pcond(st, "PodReadyToStartContainers", "status"), "True");
     assert_string_equal(pcond(st, "PodScheduled", "status"), "True");
@@ -305,7 +318,8 @@ static void test_status_running(void **state)
     json_auto_t *again = kl_pod_status(pod, &s, st, 9000);
     assert_true(kl_status_equal(st, again));
     /* a readiness probe not yet passing makes it unready, with the condition's message */
-    json_auto_t *pod2 = load("{\"spec\":{\"containers\":[{\"name\":\"web\",\"readinessProbe\":{}}]}}");
+    json_auto_t *pod2 =
+        load("{\"spec\":{\"containers\":[{\"name\":\"web\",\"readinessProbe\":{}}]}}");
     json_auto_t *st2 = kl_pod_status(pod2, &s, st, 9000);
     assert_false(kl_status_equal(st, st2));
     assert_string_equal(pcond(st2, "Ready", "status"), "False");
@@ -318,28 +332,32 @@ static void test_status_running(void **state)
 
 static void test_status_crashloop_and_phases(void **state)
 {
-    json_auto_t *pod = load("{\"spec\":{\"restartPolicy\":\"Always\",\"containers\":[{\"name\":\"c\"}]}}");
+    json_auto_t *pod =
+        load("{\"spec\":{\"restartPolicy\":\"Always\",\"containers\":[{\"name\":\"c\"}]}}");
     kl_pod_state_t s = {.sandbox_ready = true};
     add_ctr(&s, "c", 2, RUNTIME__V1__CONTAINER_STATE__CONTAINER_EXITED, 3, NULL);
     s.waiting = load("{\"c\":{\"reason\":\"CrashLoopBackOff\",\"message\":\"back-off 20s\"}}");
     json_auto_t *st = kl_pod_status(pod, &s, NULL, 5000);
     json_t *cs = json_array_get(json_object_get(st, "containerStatuses"), 0);
     assert_string_equal(cube_json_str(cs, "state", "waiting", "reason", NULL), "CrashLoopBackOff");
-    assert_int_equal(json_integer_value(cube_json_path(cs, "lastState", "terminated", "exitCode", NULL)), 3);
+    assert_int_equal(
+        json_integer_value(cube_json_path(cs, "lastState", "terminated", "exitCode", NULL)), 3);
     assert_int_equal(json_integer_value(json_object_get(cs, "restartCount")), 2);
     assert_string_equal(cube_json_str(st, "phase", NULL), "Running");
     json_decref(s.waiting);
     s.waiting = NULL;
 
     /* Never: a failed container fails the pod; OnFailure: succeeded ones complete it */
-    json_auto_t *never = load("{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\"}]}}");
+    json_auto_t *never =
+        load("{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\"}]}}");
     json_auto_t *st2 = kl_pod_status(never, &s, NULL, 5000);
     assert_string_equal(cube_json_str(st2, "phase", NULL), "Failed");
     assert_string_equal(pcond(st2, "Ready", "reason"), "PodCompleted");
     kl_pod_state_clear(&s);
     s.sandbox_ready = true;
     add_ctr(&s, "c", 0, RUNTIME__V1__CONTAINER_STATE__CONTAINER_EXITED, 0, "Completed");
-    json_auto_t *onf = load("{\"spec\":{\"restartPolicy\":\"OnFailure\",\"containers\":[{\"name\":\"c\"}]}}");
+    json_auto_t *onf =
+        load("{\"spec\":{\"restartPolicy\":\"OnFailure\",\"containers\":[{\"name\":\"c\"}]}}");
     json_auto_t *st3 = kl_pod_status(onf, &s, NULL, 5000);
     assert_string_equal(cube_json_str(st3, "phase", NULL), "Succeeded");
     /* a terminal phase never changes back */
@@ -367,7 +385,8 @@ static void test_status_init_containers(void **state)
     json_auto_t *st = kl_pod_status(pod, &s, NULL, 5000);
     assert_string_equal(cube_json_str(st, "phase", NULL), "Pending");
     assert_string_equal(pcond(st, "Initialized", "status"), "False");
-    assert_string_equal(pcond(st, "Initialized", "message"), "containers with incomplete status: [i2]");
+    assert_string_equal(pcond(st, "Initialized", "message"),
+                        "containers with incomplete status: [i2]");
     json_t *app = json_array_get(json_object_get(st, "containerStatuses"), 0);
     assert_string_equal(cube_json_str(app, "state", "waiting", "reason", NULL), "PodInitializing");
     assert_int_equal(json_array_size(json_object_get(st, "initContainerStatuses")), 2);
@@ -385,6 +404,32 @@ static void test_status_init_containers(void **state)
     assert_null(json_object_get(st2, "podIP"));
 }
 
+/* ---- CRI logs ------------------------------------------------------------------------ */
+
+static void test_cri_log_decode(void **state)
+{
+    const char *log = "2026-01-01T00:00:01.5Z stdout F one\n"
+                      "2026-01-01T00:00:02Z stderr F two\n"
+                      "2026-01-01T00:00:03Z stdout P par\n"
+                      "2026-01-01T00:00:04Z stdout F tial\n";
+    size_t len = strlen(log);
+    cube_buf_t b _cleanup_buf_ = CUBE_BUF_INIT;
+    kl_cri_log_decode(log, len, false, -1, &b);
+    assert_string_equal(b.data, "one\ntwo\npartial\n");
+    cube_buf_clear(&b);
+    kl_cri_log_decode(log, len, false, 1, &b);
+    assert_string_equal(b.data, "partial\n");
+    cube_buf_clear(&b);
+    kl_cri_log_decode(log, len, true, 2, &b);
+    assert_string_equal(b.data, "2026-01-01T00:00:02Z two\n2026-01-01T00:00:03Z par"
+                                "2026-01-01T00:00:04Z tial\n");
+    cube_buf_clear(&b);
+    kl_cri_log_decode(log, len, false, 0, &b);
+    assert_null(b.data);
+    kl_cri_log_decode(log, len, false, 10, &b);
+    assert_string_equal(b.data, "one\ntwo\npartial\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_status_running),
         cmocka_unit_test(test_status_crashloop_and_phases),
         cmocka_unit_test(test_status_init_containers),
+        cmocka_unit_test(test_cri_log_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
