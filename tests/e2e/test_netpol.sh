@@ -152,7 +152,8 @@ test_ingress_deny_all_then_allow_labelled_client() {
     assert_eq "" "$(np_get far web)" "far -> web (right label, other namespace)"
 
     # the rules: our chain first in FORWARD, ipsets for the peers
-    assert_match "$(iptables -S FORWARD | sed -n 2p)" '-j CUBE-NWPLCY-FORWARD$' "first FORWARD rule"
+    # (others insert their jumps at the top too: within seconds ours is first again)
+    wait_until 8 sh -c "iptables -S FORWARD | sed -n 2p | grep -q -- '-j CUBE-NWPLCY-FORWARD\$'"
     assert_contains "$(iptables -S CUBE-NWPLCY-FORWARD)" "-d $NP_NET.11/32"
     local sets
     sets=$(ipset list -n | grep '^CUBE-NP-' || true)

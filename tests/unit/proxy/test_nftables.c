@@ -94,15 +94,18 @@ static void test_cluster_ip_dnat_by_numgen(void **state)
     assert_non_null(r);
     _cleanup_free_ char *want = xasprintf(
         "add rule ip kube-proxy %s ip saddr != 10.42.0.0/16 jump mark-for-masquerade\n"
-        "add rule ip kube-proxy %s ip saddr { 10.42.0.5, 10.42.0.6 } jump mark-for-masquerade\n"
         "add rule ip kube-proxy %s meta l4proto tcp dnat to numgen random mod 2 map { 0 : "
         "10.42.0.5 . 8080, 1 : 10.42.0.6 . 8080 }\n",
-        name, name, name);
+        name, name);
     assert_string_equal(r, want);
     _cleanup_free_ char *elem = xasprintf(
         "add element ip kube-proxy service-ips { 10.43.0.10 . tcp . 80 : goto %s }\n", name);
     assert_string_equal(rules(&rs, "filter", "service-ips"), elem);
     assert_string_equal(rules(&rs, "filter", "no-endpoint-services"), "");
+    /* hairpin pairs of the endpoints in use only (not the unready 10.42.0.7) */
+    assert_string_equal(rules(&rs, "filter", "hairpin"),
+                        "add element ip kube-proxy hairpin { 10.42.0.5 . 10.42.0.5 }\n"
+                        "add element ip kube-proxy hairpin { 10.42.0.6 . 10.42.0.6 }\n");
     cube_proxy_ruleset_clear(&rs);
 }
 
@@ -195,23 +198,32 @@ static void test_render_full_and_minimal(void **state)
     /* nothing changed: nothing to write */
     assert_null(cube_proxy_nft_render(&a, &a));
 
-    /* one endpoint replaced: the service chain flushed and rewritten, the maps untouched */
+    /* one endpoint replaced: the service chain flushed and rewritten, one hairpin pair out,
+     * one in; the service maps untouched */
     _cleanup_free_ char *delta = cube_proxy_nft_render(&b, &a);
     assert_non_null(delta);
     _cleanup_free_ char *want =
-        xasprintf("flush chain ip kube-proxy %s\n%s", name, rules(&b, "nat", name));
+        xasprintf("flush chain ip kube-proxy %s\n%s"
+                  "delete element ip kube-proxy hairpin { 10.42.0.6 . 10.42.0.6 }\n"
+                  "add element ip kube-proxy hairpin { 10.42.0.7 . 10.42.0.7 }\n",
+                  name, rules(&b, "nat", name));
     assert_string_equal(delta, want);
 
-    /* the last endpoint gone: the map entries move, then the chain is deleted */
+    /* the last endpoint gone: the map entries move (deleted by key), then the chain goes */
     _cleanup_free_ char *gone = cube_proxy_nft_render(&c, &a);
     assert_non_null(gone);
-    const char *flush = strstr(gone, "flush map ip kube-proxy no-endpoint-services\n");
-    const char *del = strstr(gone, "delete chain ip kube-proxy ");
-    assert_non_null(flush);
-    assert_non_null(strstr(gone, "flush map ip kube-proxy service-ips\n"));
-    assert_non_null(del);
-    assert_true(flush < del);
-    assert_non_null(strstr(gone, "goto reject-chain"));
+    _cleanup_free_ char *del_elem =
+        xasprintf("delete element ip kube-proxy service-ips { 10.43.0.10 . tcp . 80 }\n");
+    const char *d1 = strstr(gone, del_elem);
+    const char *a1 = strstr(gone, "add element ip kube-proxy no-endpoint-services { 10.43.0.10 . "
+                                  "tcp . 80 : goto reject-chain }\n");
+    _cleanup_free_ char *del_chain = xasprintf("delete chain ip kube-proxy %s\n", name);
+    const char *d2 = strstr(gone, del_chain);
+    assert_non_null(d1);
+    assert_non_null(a1);
+    assert_non_null(d2);
+    assert_true(d1 < a1 && a1 < d2);
+    assert_null(strstr(gone, "flush map"));
 
     /* back again: the chain added before the map names it */
     _cleanup_free_ char *back = cube_proxy_nft_render(&a, &c);
