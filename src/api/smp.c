@@ -178,10 +178,28 @@ static char *gofmt(const json_t *v)
     return cube_buf_steal(&b, NULL);
 }
 
+/*
+ * A patch that cannot be applied for a reason Kubernetes' patcher does not classify becomes
+ * an InternalError there (500, "Internal error occurred: ...", the message as the cause);
+ * only some errors are BadRequest or 422 (interpretStrategicMergePatchError). Ours follow.
+ */
+static int internal(cube_err_t *err, const char *fmt, ...) _printf_(2, 3);
+static int internal(cube_err_t *err, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cube_err_set(err, 500, "InternalError", "Internal error occurred: %s", msg);
+    err->details = json_pack("{s:[{s:s}]}", "causes", "message", msg);
+    return -1;
+}
+
 static int no_merge_key(cube_err_t *err, const json_t *elem, const char *key)
 {
     _cleanup_free_ char *s = gofmt(elem);
-    return cube_err_invalid(err, "map: %s does not contain declared merge key: %s", s, key);
+    return internal(err, "map: %s does not contain declared merge key: %s", s, key);
 }
 
 static int bad_patch_type(cube_err_t *err, const json_t *directive, const json_t *obj)
@@ -308,8 +326,7 @@ static int check_elem_types(const json_t *a, const json_t *b, int *ret_type, cub
                 return cube_err_invalid(err, "lists of lists are not supported");
             if (t >= 0 && et != t) {
                 _cleanup_free_ char *sa = gofmt(a), *sb = gofmt(b);
-                return cube_err_invalid(err, "list element types are not identical: [%s %s]", sa,
-                                        sb);
+                return internal(err, "list element types are not identical: [%s %s]", sa, sb);
             }
             t = et;
         }
@@ -351,7 +368,7 @@ static json_t *merge_list(json_t *orig, json_t *patch, meta_t m, bool del, cube_
 
     const char *key = list_key(m);
     if (!key)
-        return cube_err_invalid(err, "cannot merge lists without merge key for type struct"), NULL;
+        return internal(err, "cannot merge lists without merge key for type struct"), NULL;
     meta_t em = elem_meta(m);
     json_auto_t *plain = json_array();
     bool replace = false;
@@ -373,8 +390,7 @@ static json_t *merge_list(json_t *orig, json_t *patch, meta_t m, bool del, cube_
         } else if (is_directive_elem(e, "replace")) {
             replace = true;
         } else if (is_directive_elem(e, "merge")) {
-            return cube_err_invalid(err, "merging lists cannot yet be specified in the patch"),
-                   NULL;
+            return internal(err, "merging lists cannot yet be specified in the patch"), NULL;
         } else {
             return bad_patch_type(err, d, e), NULL;
         }
@@ -493,7 +509,7 @@ static int check_order(const json_t *plist, const json_t *order, const char *key
     for (size_t i = 0; i < json_array_size(plist); i++) {
         json_t *e = json_array_get(plist, i);
         if (key && !json_is_object(e))
-            return cube_err_invalid(err, "expected a map in a list with merge key %s", key);
+            return internal(err, "expected a map in a list with merge key %s", key);
         if (!key || !is_directive_elem(e, "delete"))
             json_array_append(keep, e);
     }

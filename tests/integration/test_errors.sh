@@ -251,3 +251,16 @@ test_bad_flags_one_line_and_nonzero_exit() {
     out=$("$CUBE" frobnicate 2>&1) || rc=$?
     assert_eq 2 "$rc" "exit code for an unknown command"
 }
+
+test_strategic_patch_that_cannot_apply_is_an_internal_error() {
+    ns=$(new_ns smp)
+    kc run p -n "$ns" --image nginx >/dev/null
+    # Kubernetes' patcher does not classify this one: 500 InternalError, as upstream answers
+    assert_fails_with '' kc patch pod p -n "$ns" -p '{"spec":{"containers":[{"image":"x"}]}}'
+    assert_eq 'Error from server (InternalError): Internal error occurred: map: map[image:x] does not contain declared merge key: name' "$OUT"
+    # a bad directive is the client's fault: 400
+    assert_fails_with '' kc patch pod p -n "$ns" -p '{"spec":{"containers":[{"name":"p","$patch":"bogus"}]}}'
+    assert_eq 'Error from server (BadRequest): unknown patch type: bogus in map: map[$patch:bogus name:p]' "$OUT"
+    # and nothing stored changed
+    assert_eq nginx "$(kc get pod p -n "$ns" -o jsonpath='{.spec.containers[0].image}')"
+}
