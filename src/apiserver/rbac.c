@@ -158,6 +158,13 @@ static const boot_role_t boot_roles[] = {
      {RO "|"
          "|services,endpoints,nodes",
       RO "|discovery.k8s.io|endpointslices", "create,patch,update|,events.k8s.io|events"}},
+    /* cube's NetworkPolicy enforcer (cube network-policy): reads policies, pods, namespaces */
+    {"system:cube:network-policy",
+     NULL,
+     NULL,
+     {RO "|"
+         "|pods,namespaces",
+      RO "|networking.k8s.io|networkpolicies", "create,patch,update|,events.k8s.io|events"}},
     {"system:kube-dns",
      NULL,
      NULL,
@@ -183,6 +190,7 @@ static const boot_binding_t boot_bindings[] = {
     /* Bound to no one, as upstream: nodes get these rules from the Node authorizer. */
     {"system:node", {NULL}},
     {"system:node-proxier", {"User:system:kube-proxy"}},
+    {"system:cube:network-policy", {"User:system:cube:network-policy"}},
     {"system:kube-dns", {"ServiceAccount:kube-system:kube-dns"}},
 };
 

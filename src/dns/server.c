@@ -254,7 +254,8 @@ static ssize_t exchange(const server_t *srv, size_t u, bool tcp, const uint8_t *
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr)
             return -1;
         uint8_t len[2] = {(uint8_t)(qlen >> 8), (uint8_t)qlen};
-        if (!io_full(fd, len, 2, true, deadline) || !io_full(fd, (uint8_t *)q, qlen, true, deadline) ||
+        if (!io_full(fd, len, 2, true, deadline) ||
+            !io_full(fd, (uint8_t *)q, qlen, true, deadline) ||
             !io_full(fd, len, 2, false, deadline))
             return -1;
         size_t n = (size_t)len[0] << 8 | len[1];
@@ -389,8 +390,7 @@ static void *udp_worker(void *arg)
             size_t olen = 0;
             cube_dns_verdict_t v = cube_dns_answer(snap, q, qlen, true, o, &olen);
             if (v == CUBE_DNS_FORWARD) {
-                if (atomic_fetch_add(&srv->forwards, 1) >= MAX_FORWARDS ||
-                    srv->n_upstreams == 0) {
+                if (atomic_fetch_add(&srv->forwards, 1) >= MAX_FORWARDS || srv->n_upstreams == 0) {
                     atomic_fetch_sub(&srv->forwards, 1);
                     if (cube_dns_error_response(q, qlen, RCODE_SERVFAIL, o, &olen) < 0)
                         continue;
@@ -567,8 +567,8 @@ int cube_dns_run(const cube_dns_config_t *cfg, const atomic_bool *stop, cube_err
 {
     server_t *srv = xcalloc(1, sizeof(*srv));
     srv->cfg = cfg;
-    srv->domain = cfg->cluster_domain && *cfg->cluster_domain ? cfg->cluster_domain
-                                                              : "cluster.local";
+    srv->domain =
+        cfg->cluster_domain && *cfg->cluster_domain ? cfg->cluster_domain : "cluster.local";
     srv->timeout_ms = cfg->forward_timeout_ms > 0 ? cfg->forward_timeout_ms : 2000;
     const char *listen_at = cfg->listen && *cfg->listen ? cfg->listen : "0.0.0.0:53";
     int nworkers = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);

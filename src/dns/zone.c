@@ -245,8 +245,7 @@ static void add_srv(cube_dns_snapshot_t *s, const ldns_rdf *svc, const json_t *p
     const ldns_rdf *owners[] = {owner, svc};
     for (size_t o = 0; o < CUBE_ARRAY_SIZE(owners); o++) {
         add_rr(s,
-               rr_new(owners[o], LDNS_RR_TYPE_SRV, 4,
-                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 0),
+               rr_new(owners[o], LDNS_RR_TYPE_SRV, 4, ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 0),
                       ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 100),
                       ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, (uint16_t)num),
                       ldns_rdf_clone(target)),
@@ -339,8 +338,8 @@ static void add_service(cube_dns_snapshot_t *s, const char *domain, const json_t
     const char *cip = json_string_value(json_object_get(spec, "clusterIP"));
     if (type && !strcmp(type, "ExternalName")) {
         const char *ext = json_string_value(json_object_get(spec, "externalName"));
-        ldns_rdf *target = ext && *ext ? dname("%s%s", ext, ext[strlen(ext) - 1] == '.' ? "" : ".")
-                                       : NULL;
+        ldns_rdf *target =
+            ext && *ext ? dname("%s%s", ext, ext[strlen(ext) - 1] == '.' ? "" : ".") : NULL;
         if (target)
             add_rr(s, rr_new(owner, LDNS_RR_TYPE_CNAME, 1, target), NULL);
     } else if (cip && !strcmp(cip, "None")) {
@@ -391,8 +390,8 @@ static void add_ancestors(cube_dns_snapshot_t *s)
         size_t off = 0;
         while (s->nodes[i].klen - off > s->zone_len) {
             off += 1u + s->nodes[i].key[off];
-            ldns_rdf *parent = ldns_dname_new_frm_data((uint16_t)(s->nodes[i].klen - off),
-                                                       s->nodes[i].key + off);
+            ldns_rdf *parent =
+                ldns_dname_new_frm_data((uint16_t)(s->nodes[i].klen - off), s->nodes[i].key + off);
             if (!parent)
                 break;
             node_get(s, parent);
@@ -528,7 +527,8 @@ cube_dns_snapshot_t *cube_dns_snapshot_build(const char *domain, uint32_t serial
     add_rr(s, rr_new(zone, LDNS_RR_TYPE_NS, 1, dname("ns.dns.%s.", domain)), NULL);
     ldns_rdf *fixed = dname("dns-version.%s.", domain);
     if (fixed) {
-        add_rr(s, rr_new(fixed, LDNS_RR_TYPE_TXT, 1, ldns_rdf_new_frm_str(LDNS_RDF_TYPE_STR, "1.1.0")),
+        add_rr(s,
+               rr_new(fixed, LDNS_RR_TYPE_TXT, 1, ldns_rdf_new_frm_str(LDNS_RDF_TYPE_STR, "1.1.0")),
                NULL);
         ldns_rdf_deep_free(fixed);
     }
@@ -545,8 +545,8 @@ cube_dns_snapshot_t *cube_dns_snapshot_build(const char *domain, uint32_t serial
     size_t n_index = 0;
     for (size_t i = 0; i < n_slices; i++) {
         const char *ns = cube_json_str(slices[i], "metadata", "namespace", NULL);
-        const char *svc = cube_json_str(slices[i], "metadata", "labels",
-                                        "kubernetes.io/service-name", NULL);
+        const char *svc =
+            cube_json_str(slices[i], "metadata", "labels", "kubernetes.io/service-name", NULL);
         if (ns && svc)
             index[n_index++] = (slice_ref_t){xasprintf("%s/%s", ns, svc), slices[i]};
     }

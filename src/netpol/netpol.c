@@ -23,6 +23,8 @@
 extern char **environ;
 
 #define JUMP_COMMENT "cube network policies"
+/* How often the FORWARD jump is checked to still come first. */
+#define JUMP_CHECK_NS 3000000000ull
 
 /* ---- running the tools -------------------------------------------------- */
 
@@ -428,7 +430,7 @@ int cube_netpol_run(const cube_netpol_config_t *cfg, const atomic_bool *stop, cu
         (uint64_t)(cfg->sync_period_sec > 0 ? cfg->sync_period_sec : 30) * 1000000000ull;
     uint64_t min_ns =
         (uint64_t)(cfg->min_sync_interval_ms > 0 ? cfg->min_sync_interval_ms : 100) * 1000000ull;
-    uint64_t last_sync = 0, last_full = 0, last_retry = 0;
+    uint64_t last_sync = 0, last_full = 0, last_retry = 0, last_jump_check = 0;
     bool need_full = true, first = true;
     int failures = 0, ret = 0;
     while (!atomic_load(stop)) {
@@ -436,6 +438,14 @@ int cube_netpol_run(const cube_netpol_config_t *cfg, const atomic_bool *stop, cu
         if (e.unused_sets.n > 0 && now - last_retry >= 500000000ull) {
             last_retry = now;
             retry_unused_sets(&e);
+        }
+        /* Agents starting after us (kube-proxy, CNI) insert their ACCEPTing jumps at the top
+         * of FORWARD too: take the first place back soon, not only at the next full sync. */
+        if (!first && now - last_jump_check >= JUMP_CHECK_NS) {
+            last_jump_check = now;
+            cube_err_t jerr _cleanup_err_ = CUBE_ERR_INIT;
+            if (ensure_jump_first(&e.tools, &jerr) < 0)
+                cube_log_error("putting the FORWARD jump first: %s", jerr.msg);
         }
         pthread_mutex_lock(&e.mu);
         bool due =

@@ -542,6 +542,7 @@ void cube_proxy_rules_build(const cube_proxy_rules_config_t *cfg, json_t *const 
         b.filter_services = cube_proxy_chain_add(&b.filter, "no-endpoint-services");
         b.nat_services = cube_proxy_chain_add(&b.filter, "service-ips");
         b.nat_nodeports = cube_proxy_chain_add(&b.filter, "service-nodeports");
+        b.filter_nodeports = cube_proxy_chain_add(&b.filter, "hairpin");
     } else {
         init_iptables(&b);
     }

@@ -13,9 +13,11 @@
  * `service-...` (internal traffic) and `external-...` (traffic from outside)
  * chains; no-endpoint-services / no-endpoint-nodeports map to reject or drop
  * in the filter hooks; mark-for-masquerade / masquerading as upstream.
- * Hairpin traffic is recognized by its source being one of the service's
- * endpoints (a superset of "picked itself": it only costs the source address).
- * sessionAffinity is not implemented in this mode.
+ * Hairpin traffic (a connection DNATed back to its own source) is found in
+ * postrouting by the set `hairpin` of "ip . ip" pairs, one per endpoint: no
+ * anonymous set per service, which would double the cost of every `nft -f`.
+ * Element lists are diffed line by line, so a change writes only the elements
+ * that changed. sessionAffinity is not implemented in this mode.
  */
 #include "proxy/internal.h"
 
@@ -43,14 +45,6 @@ static void dnat_rule(cube_buf_t *c, const char *chain, const svc_port_t *sp,
     for (size_t i = 0; i < n; i++)
         cube_buf_printf(c, "%s%zu : %s . %d", i ? ", " : "", i, eps[i]->ip, eps[i]->port);
     cube_buf_puts(c, " }\n");
-}
-
-static void hairpin_rule(cube_buf_t *c, const char *chain, endpoint_t *const *eps, size_t n)
-{
-    cube_buf_printf(c, "add rule " TABLE " %s ip saddr { ", chain);
-    for (size_t i = 0; i < n; i++)
-        cube_buf_printf(c, "%s%s", i ? ", " : "", eps[i]->ip);
-    cube_buf_puts(c, " } jump mark-for-masquerade\n");
 }
 
 void cube_proxy_nft_build_port(builder_t *b, const svc_port_t *sp, endpoint_t *eps, size_t n_eps)
@@ -84,7 +78,6 @@ void cube_proxy_nft_build_port(builder_t *b, const svc_port_t *sp, endpoint_t *e
         else if (cfg->cluster_cidr && *cfg->cluster_cidr)
             cube_buf_printf(c, "add rule " TABLE " %s ip saddr != %s jump mark-for-masquerade\n",
                             svc_chain, cfg->cluster_cidr);
-        hairpin_rule(c, svc_chain, internal, n_internal);
         dnat_rule(c, svc_chain, sp, internal, n_internal);
         cube_buf_printf(b->nat_services,
                         "add element " TABLE " service-ips { %s . %s . %d : goto %s }\n",
@@ -105,7 +98,6 @@ void cube_proxy_nft_build_port(builder_t *b, const svc_port_t *sp, endpoint_t *e
                                 "add rule " TABLE " %s fib saddr type local jump "
                                 "mark-for-masquerade\n",
                                 ext_chain);
-            hairpin_rule(c, ext_chain, external, n_external);
             dnat_rule(c, ext_chain, sp, external, n_external);
         }
         const char *verdict = n_external > 0 ? NULL : ext_verdict;
@@ -153,15 +145,18 @@ void cube_proxy_nft_build_port(builder_t *b, const svc_port_t *sp, endpoint_t *e
         }
     }
 
-    if (!strcmp(p, "udp")) {
-        for (size_t k = 0; k < n_eps; k++) {
-            bool used = false;
-            for (size_t j = 0; j < n_cluster && !used; j++)
-                used = cluster[j] == &eps[k];
-            for (size_t j = 0; j < n_local && !used; j++)
-                used = local[j] == &eps[k];
-            if (!used)
-                continue;
+    for (size_t k = 0; k < n_eps; k++) {
+        bool used = false;
+        for (size_t j = 0; j < n_cluster && !used; j++)
+            used = cluster[j] == &eps[k];
+        for (size_t j = 0; j < n_local && !used; j++)
+            used = local[j] == &eps[k];
+        if (!used)
+            continue;
+        /* Hairpin: a connection DNATed back to its own source is masqueraded. */
+        cube_buf_printf(b->filter_nodeports, "add element " TABLE " hairpin { %s . %s }\n",
+                        eps[k].ip, eps[k].ip);
+        if (!strcmp(p, "udp")) {
             cube_proxy_add_udp_flow(b, sp->cluster_ip, sp->port, eps[k].ip);
             if (sp->node_port > 0)
                 cube_proxy_add_udp_flow(b, "*", sp->node_port, eps[k].ip);
@@ -179,7 +174,10 @@ static const char skeleton[] =
     "add map " TABLE " no-endpoint-nodeports { type inet_proto . inet_service : verdict ; }\n"
     "add chain " TABLE " mark-for-masquerade\n"
     "add rule " TABLE " mark-for-masquerade mark set mark or " MASQ_MARK "\n"
+    "add set " TABLE " hairpin { type ipv4_addr . ipv4_addr ; }\n"
     "add chain " TABLE " masquerading\n"
+    "add rule " TABLE " masquerading ct status dnat ip saddr . ip daddr @hairpin masquerade "
+    "fully-random\n"
     "add rule " TABLE " masquerading mark and " MASQ_MARK " == 0 return\n"
     "add rule " TABLE " masquerading mark set mark xor " MASQ_MARK "\n"
     "add rule " TABLE " masquerading masquerade fully-random\n"
@@ -207,6 +205,11 @@ static const char skeleton[] =
     "add chain " TABLE " filter-output { type filter hook output priority -10 ; }\n"
     "add rule " TABLE " filter-output ct state new jump endpoints-check\n";
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int chain_cmp(const void *a, const void *b)
 {
     return strcmp(((const cube_proxy_chain_t *)a)->name, ((const cube_proxy_chain_t *)b)->name);
@@ -216,6 +219,56 @@ static const cube_proxy_chain_t *find(const cube_proxy_chain_t *v, size_t n, con
 {
     cube_proxy_chain_t key = {.name = (char *)name};
     return v ? bsearch(&key, v, n, sizeof(*v), chain_cmp) : NULL;
+}
+
+/* The lines of text, sorted and without duplicates. Owned array of pointers into text (which
+ * is modified). */
+static char **sorted_lines(char *text, size_t *ret_n)
+{
+    size_t n = 0, cap = 16;
+    char **v = xmalloc(cap * sizeof(*v));
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (n == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof(*v));
+        v[n++] = line;
+        line = nl ? nl + 1 : NULL;
+    }
+    qsort(v, n, sizeof(*v), str_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp(v[k - 1], v[i]))
+            v[k++] = v[i];
+    *ret_n = k;
+    return v;
+}
+
+/* Appends "delete element" lines (keys only) to del and "add element" lines to add for the
+ * difference between two element lists ("add element T NAME { KEY [: VALUE] }" lines). */
+static void elements_diff(cube_buf_t *del, cube_buf_t *add, const char *old_text,
+                          const char *new_text)
+{
+    _cleanup_free_ char *a = xstrdup(old_text), *b = xstrdup(new_text);
+    size_t na = 0, nb = 0;
+    _cleanup_free_ char **va = sorted_lines(a, &na);
+    _cleanup_free_ char **vb = sorted_lines(b, &nb);
+    size_t i = 0, j = 0;
+    while (i < na || j < nb) {
+        int c = i >= na ? 1 : j >= nb ? -1 : strcmp(va[i], vb[j]);
+        if (c == 0) {
+            i++, j++;
+        } else if (c < 0) {
+            const char *l = va[i++];
+            const char *colon = strstr(l, " : ");
+            const char *end = colon ? colon : strstr(l, " }");
+            if (!strncmp(l, "add ", 4) && end)
+                cube_buf_printf(del, "delete %.*s }\n", (int)(end - l - 4), l + 4);
+        } else {
+            cube_buf_printf(add, "%s\n", vb[j++]);
+        }
+    }
 }
 
 char *cube_proxy_nft_render(const cube_proxy_ruleset_t *cur, const cube_proxy_ruleset_t *prev)
@@ -243,14 +296,15 @@ char *cube_proxy_nft_render(const cube_proxy_ruleset_t *cur, const cube_proxy_ru
     }
     cube_buf_append(&out, rules.data, rules.len);
     cube_buf_clear(&rules);
-    /* Maps are rewritten whole when any element differs (before chains they name go away). */
+    /* Elements that went away, then new ones (a changed value is both), before the chains
+     * they name are deleted. */
     for (size_t i = 0; i < cur->n_filter; i++) {
         const cube_proxy_chain_t *old = find(prev->filter, prev->n_filter, cur->filter[i].name);
-        if (old && !strcmp(old->rules, cur->filter[i].rules))
-            continue;
-        cube_buf_printf(&out, "flush map " TABLE " %s\n", cur->filter[i].name);
-        cube_buf_puts(&out, cur->filter[i].rules);
+        if (old && strcmp(old->rules, cur->filter[i].rules))
+            elements_diff(&out, &rules, old->rules, cur->filter[i].rules);
     }
+    cube_buf_append(&out, rules.data, rules.len);
+    cube_buf_clear(&rules);
     for (size_t i = 0; i < prev->n_nat; i++)
         if (!find(cur->nat, cur->n_nat, prev->nat[i].name))
             cube_buf_printf(&out, "delete chain " TABLE " %s\n", prev->nat[i].name);

@@ -39,7 +39,7 @@ typedef struct server {
     char *url; /* https://<advertise>:<port> */
     char *node;
     char *logs;
-    child_t children[8];
+    child_t children[12];
     size_t n;
     cube_containerd_t *containerd;
     uint64_t t0;
@@ -342,6 +342,18 @@ static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
         if (spawn(s, c, err) < 0)
             return -1;
         progress(s, "proxy started");
+    }
+    if (cfg->have_command && cfg->have_command("network-policy")) {
+        const char *orgs[] = {NULL};
+        _cleanup_free_ char *kc = component_kubeconfig(s, "network-policy.kubeconfig",
+                                                       "system:cube:network-policy", orgs, err);
+        if (!kc)
+            return -1;
+        child_t *c = add_child(s, "network-policy", "--kubeconfig", kc, "--hostname-override",
+                               s->node, NULL);
+        if (spawn(s, c, err) < 0)
+            return -1;
+        progress(s, "network-policy started");
     }
     (void)stop;
     return 0;

@@ -234,7 +234,7 @@ test_nftables_mode_traffic_reject_and_cleanup() {
     local table
     table=$(nft list table ip kube-proxy)
     assert_contains "$table" "$ip . tcp . 8080 : goto service-"
-    assert_match "$table" 'dnat to numgen random mod 3 map'
+    assert_match "$table" 'dnat ip to numgen random mod 3 map'
     assert_contains "$table" "type nat hook output priority -100"
     assert_eq "" "$(iptables-save | grep -E '^:KUBE-|-j KUBE-' || true)" "KUBE- chains in the nftables mode"
 

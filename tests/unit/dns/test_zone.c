@@ -31,9 +31,11 @@ static const char *fixtures =
     "  \"addressType\": \"IPv4\","
     "  \"ports\": [{\"name\": \"db\", \"port\": 5432, \"protocol\": \"TCP\"}],"
     "  \"endpoints\": ["
-    "   {\"addresses\": [\"10.42.0.5\"], \"hostname\": \"db-0\", \"conditions\": {\"ready\": true}},"
+    "   {\"addresses\": [\"10.42.0.5\"], \"hostname\": \"db-0\", \"conditions\": {\"ready\": "
+    "true}},"
     "   {\"addresses\": [\"10.42.0.6\"], \"conditions\": {\"ready\": true}},"
-    "   {\"addresses\": [\"10.42.0.7\"], \"hostname\": \"db-2\", \"conditions\": {\"ready\": false}}"
+    "   {\"addresses\": [\"10.42.0.7\"], \"hostname\": \"db-2\", \"conditions\": {\"ready\": "
+    "false}}"
     "  ]}"
     "]}";
 
@@ -344,25 +346,25 @@ static void test_truncation_and_edns(void **state)
     fx_t *fx = *state;
     ldns_pkt *p = NULL;
     /* 60 A records: over 512 bytes, so UDP without EDNS is truncated... */
-    assert_int_equal(ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, false,
-                              true, 7, &p),
-                     CUBE_DNS_ANSWERED);
+    assert_int_equal(
+        ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, false, true, 7, &p),
+        CUBE_DNS_ANSWERED);
     assert_true(ldns_pkt_tc(p));
     assert_int_equal(ldns_pkt_ancount(p), 0);
     assert_int_equal(ldns_pkt_qdcount(p), 1);
     ldns_pkt_free(p);
     /* ...fits with EDNS (and our OPT record comes back)... */
-    assert_int_equal(ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, true,
-                              true, 7, &p),
-                     CUBE_DNS_ANSWERED);
+    assert_int_equal(
+        ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, true, true, 7, &p),
+        CUBE_DNS_ANSWERED);
     assert_false(ldns_pkt_tc(p));
     assert_int_equal(ldns_pkt_ancount(p), 60);
     assert_true(ldns_pkt_edns(p));
     ldns_pkt_free(p);
     /* ...and over TCP. */
-    assert_int_equal(ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, false,
-                              false, 7, &p),
-                     CUBE_DNS_ANSWERED);
+    assert_int_equal(
+        ask_full(fx->snap, "big.default.svc.cluster.local.", LDNS_RR_TYPE_A, false, false, 7, &p),
+        CUBE_DNS_ANSWERED);
     assert_int_equal(ldns_pkt_ancount(p), 60);
     assert_false(ldns_pkt_edns(p));
     ldns_pkt_free(p);
@@ -423,9 +425,9 @@ static void test_empty_snapshot(void **state)
 {
     cube_dns_snapshot_t *s = cube_dns_snapshot_build("corp.example", 1, NULL, 0, NULL, 0);
     ldns_pkt *p = NULL;
-    assert_int_equal(ask_full(s, "web.default.svc.corp.example.", LDNS_RR_TYPE_A, false, true, 3,
-                              &p),
-                     CUBE_DNS_ANSWERED);
+    assert_int_equal(
+        ask_full(s, "web.default.svc.corp.example.", LDNS_RR_TYPE_A, false, true, 3, &p),
+        CUBE_DNS_ANSWERED);
     assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
     ldns_pkt_free(p);
     assert_int_equal(
