@@ -6,15 +6,15 @@
 # record for SECONDS. Prints the figures and whether the goals were met.
 #
 # Usage: CUBE=/abs/path/to/cube bench/dns.sh
-# Knobs: SERVICES (1000), SECONDS_RUN (5), THREADS (2), SOCKETS (4), DEPTH (4), WORKERS (2)
+# Knobs: SERVICES (1000), SECONDS_RUN (5), THREADS (2), SOCKETS (2), DEPTH (2), WORKERS (2)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 : "${CUBE:?set CUBE to the absolute path of the cube binary}"
 SERVICES=${SERVICES:-1000}
 SECONDS_RUN=${SECONDS_RUN:-5}
 THREADS=${THREADS:-2}
-SOCKETS=${SOCKETS:-4}
-DEPTH=${DEPTH:-4}
+SOCKETS=${SOCKETS:-2}
+DEPTH=${DEPTH:-2}
 WORKERS=${WORKERS:-2}
 export TESTS_TMP
 TESTS_TMP=$(mktemp -d /tmp/cube-bench-dns.XXXXXX)
@@ -52,6 +52,7 @@ for _ in $(seq 200); do
     kill -0 "$DNS_PID" 2>/dev/null || { tail -20 "$TESTS_TMP/dns.log"; exit 1; }
     sleep 0.1
 done
+sleep 0.3
 rebuild=$(sed -nE "s/.*zone rebuilt: (.*)/\1/p" "$TESTS_TMP/dns.log" | tail -1)
 echo "[dns] zone: $rebuild"; [ -n "$rebuild" ] || cat "$TESTS_TMP/dns.log"
 out=$("$TESTS_TMP/dnsload" 127.0.0.1 "$port" "$name" "$SECONDS_RUN" "$THREADS" "$SOCKETS" "$DEPTH")

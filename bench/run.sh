@@ -32,7 +32,7 @@ PORT=${BENCH_PORT:-26443}
 NGINX_PORT=$((PORT + 1))
 ETCD_PORT=$((PORT + 10))
 ETCD_PEER=$((PORT + 11))
-ONLY=${ONLY:-get openapi apply create watch list rss proxy scale}
+ONLY=${ONLY:-get openapi apply create watch list rss proxy dns scale}
 MIB=1048576
 
 want() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -364,6 +364,7 @@ if want proxy; then
         echo "[proxy] skipped: needs root (iptables)"
     fi
 fi
+want dns && CUBE="$CUBE" "$root/bench/dns.sh"
 want scale && CUBE="$CUBE" "$root/bench/scale.sh"
 
 note "load average at start / end" "$LOAD_START / $(cut -d' ' -f1 /proc/loadavg)" \

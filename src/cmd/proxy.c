@@ -26,7 +26,7 @@ static int parse_seconds(const char *s)
 
 int cube_cmd_proxy(int argc, char **argv)
 {
-    char *kubeconfig = NULL, *hostname = NULL, *cidr = NULL, *period = NULL;
+    char *kubeconfig = NULL, *hostname = NULL, *cidr = NULL, *period = NULL, *mode = NULL;
     bool masq_all = false, cleanup = false;
     int min_interval = 100;
     const cube_flag_t flags[] = {
@@ -40,6 +40,8 @@ int cube_cmd_proxy(int argc, char **argv)
          "Period of the full resync of the rules (default 30s)"},
         {"min-sync-interval-ms", CUBE_FLAG_INT, &min_interval,
          "Least time between two syncs: changes within it are coalesced"},
+        {"proxy-mode", CUBE_FLAG_STRING, &mode,
+         "iptables (default) or nftables (table ip kube-proxy; no sessionAffinity yet)"},
         {"cleanup", CUBE_FLAG_BOOL, &cleanup,
          "Remove every chain and rule the proxy created, then exit"},
     };
@@ -70,6 +72,7 @@ int cube_cmd_proxy(int argc, char **argv)
         .masquerade_all = masq_all,
         .sync_period_sec = period_sec,
         .min_sync_interval_ms = min_interval,
+        .mode = mode,
     };
     if (cleanup) {
         if (cube_proxy_cleanup(&cfg, &err) < 0) {
@@ -96,5 +99,6 @@ done:
     free(hostname);
     free(cidr);
     free(period);
+    free(mode);
     return exit_code;
 }
