@@ -64,8 +64,7 @@ static const cube_resource_t resources[] = {
         SHORT("quota")),
     RES("", "v1", "Secret", "secrets", "secret", true, ALL, 0, false, false),
     RES("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, ALL, CUBE_SUB_TOKEN,
-        false, false,
-        SHORT("sa")),
+        false, false, SHORT("sa")),
     RES("", "v1", "Service", "services", "service", true, ALL, ST, true, false, SHORT("svc"),
         CAT_ALL),
 
@@ -147,10 +146,10 @@ static const cube_resource_t resources[] = {
 
 static const cube_resource_t *const resource_ptrs[] = {
 #define P(i) &resources[i]
-    P(0),  P(1),  P(2),  P(3),  P(4),  P(5),  P(6),  P(7),  P(8),  P(9),  P(10), P(11), P(12),
-    P(13), P(14), P(15), P(16), P(17), P(18), P(19), P(20), P(21), P(22), P(23), P(24), P(25),
-    P(26), P(27), P(28), P(29), P(30), P(31), P(32), P(33), P(34), P(35), P(36), P(37), P(38),
-    P(39), P(40), P(41), P(42),
+    P(0),  P(1),  P(2),  P(3),  P(4),  P(5),  P(6),  P(7),  P(8),  P(9),  P(10),
+    P(11), P(12), P(13), P(14), P(15), P(16), P(17), P(18), P(19), P(20), P(21),
+    P(22), P(23), P(24), P(25), P(26), P(27), P(28), P(29), P(30), P(31), P(32),
+    P(33), P(34), P(35), P(36), P(37), P(38), P(39), P(40), P(41), P(42),
 #undef P
 };
 

@@ -36,7 +36,7 @@ static int sa_token_authn(void *userdata, const char *token, cube_user_t **ret)
 }
 
 int cube_apiserver_ensure_object(cube_apiserver_t *srv, const char *group, const char *version,
-                         const char *plural, json_t *obj, cube_err_t *err)
+                                 const char *plural, json_t *obj, cube_err_t *err)
 {
     const cube_resource_t *r = cube_api_resource_find(group, version, plural);
     if (!r)

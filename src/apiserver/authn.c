@@ -269,7 +269,7 @@ int cube_authn_new(const char *token_file, cube_authn_t **ret, cube_err_t *err)
 /* ---- requests ----------------------------------------------------------- */
 
 cube_user_t *cube_user_new(const char *name, const char *uid, const char *const *groups,
-                             size_t ngroups)
+                           size_t ngroups)
 {
     static const char authenticated[] = "system:authenticated";
     cube_user_t *u = xcalloc(1, sizeof(*u));

@@ -2,8 +2,8 @@
  * Authorization: the step between authentication and admission. Members of
  * system:masters may do everything (as Kubernetes' privileged-group
  * authorizer allows, without consulting RBAC); kubelets are judged by the
- * Node authorizer (node_authz.c) first; then RBAC (rbac.c) decides. Anonymous requests reach this step only for the public
- * health and version paths, which the system:public-info-viewer binding
+ * Node authorizer (node_authz.c) first; then RBAC (rbac.c) decides. Anonymous requests reach this
+ * step only for the public health and version paths, which the system:public-info-viewer binding
  * grants to system:unauthenticated.
  */
 #include "apiserver/internal.h"

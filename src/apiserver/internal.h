@@ -337,15 +337,14 @@ json_t *cube_rbac_rules_for(cube_apiserver_t *srv, const cube_user_t *u, const c
 /* admission.c: mutating, then validating admission for writes. */
 /* user: who asks (NodeRestriction, RBAC escalation checks); NULL for the server itself.
    warnings: an array the steps append Warning texts to (PodSecurity's warn level). */
-int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user,
-                          const cube_resource_t *r, json_t *obj, json_t *warnings,
-                          cube_err_t *err);
+int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,
+                          json_t *obj, json_t *warnings, cube_err_t *err);
 /* The update side (write.c's update path, after the strategy, before validation), for updates
    and status updates (op): Services get what a type change needs from the allocators;
    PriorityClasses keep one global default; nodes may change only their own objects. */
-int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user,
-                          const cube_resource_t *r, cube_api_op_t op, json_t *obj,
-                          const json_t *old, json_t *warnings, cube_err_t *err);
+int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,
+                          cube_api_op_t op, json_t *obj, const json_t *old, json_t *warnings,
+                          cube_err_t *err);
 
 /* node_restriction.c: the NodeRestriction admission step: a node (system:node:<name>) may
    write only its own Node and Lease, status of pods bound to it, and mirror pods. */
@@ -396,7 +395,6 @@ int cube_impersonate(cube_apiserver_t *srv, const cube_http_req_t *req, cube_use
 bool cube_reviews_handles(const cube_reqctx_t *ctx); /* whether ctx is one of those */
 void cube_reviews_handle(void *ctx); /* cube_pool_fn taking a cube_reqctx_t* */
 
-
 /* openapi.c: OpenAPI v3 documents from the schema tables and the registry. */
 /* The document of one group-version path ("api/v1", "apis/apps/v1"); NULL if not served. */
 json_t *cube_openapi_v3_doc(const char *gvpath);
@@ -421,8 +419,8 @@ typedef struct cube_openapi_answer {
 /* Answers GET path (/openapi/v2, /openapi/v3, /openapi/v3/<gvpath>) from documents built once
    (any thread). hash: the request's hash parameter; accept, accept_encoding and if_none_match:
    its headers (each may be NULL). The body is gzip-compressed when the client accepts it and
-   cube is built with zlib (CUBE_HAVE_ZLIB). Errors: NotFound for other paths, NotAcceptable (406) for /openapi/v2 when
-   accept admits no JSON (kubectl asks for protobuf only, then falls back). */
+   cube is built with zlib (CUBE_HAVE_ZLIB). Errors: NotFound for other paths, NotAcceptable (406)
+   for /openapi/v2 when accept admits no JSON (kubectl asks for protobuf only, then falls back). */
 int cube_openapi_serve(const char *path, const char *hash, const char *accept,
                        const char *accept_encoding, const char *if_none_match,
                        cube_openapi_answer_t *ret, cube_err_t *err);
@@ -525,7 +523,6 @@ int cube_podsecurity_check(const json_t *labels, bool pod, const char *name, con
    pod templates (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs,
    ReplicationControllers) on create, against the labels of their namespace (from the cache). */
 int cube_podsecurity_admit(cube_apiserver_t *srv, const cube_resource_t *r, cube_api_op_t op,
-                           const json_t *obj, const json_t *old, json_t *warnings,
-                           cube_err_t *err);
+                           const json_t *obj, const json_t *old, json_t *warnings, cube_err_t *err);
 
 #endif

@@ -33,7 +33,8 @@ typedef struct cube_client_config {
     char *cert_pem; /* client certificate (PEM text), or NULL */
     char *key_pem; /* its key (PEM text), or NULL */
     char *token; /* bearer token, or NULL */
-    char *token_file; /* bearer token re-read from this file when it changes (in-cluster), or NULL */
+    char
+        *token_file; /* bearer token re-read from this file when it changes (in-cluster), or NULL */
     bool insecure; /* skip server certificate verification */
     char *user_agent; /* "cube-controller-manager/v1.32.0+cube.1", or NULL for a default */
     double qps; /* client-side rate limit (token bucket); 0 = unlimited */
@@ -73,14 +74,12 @@ void cube_client_free(cube_client_t *c); /* accepts NULL */
  * exponential backoff (honouring Retry-After) up to a few times before failing
  * with code 0 (connection) or the last status.
  */
-int cube_client_request(cube_client_t *c, const char *method, const char *path,
-                        const json_t *body, const char *content_type, json_t **ret,
-                        cube_err_t *err);
+int cube_client_request(cube_client_t *c, const char *method, const char *path, const json_t *body,
+                        const char *content_type, json_t **ret, cube_err_t *err);
 
 /* The path of a collection or object: ns may be NULL (cluster-scoped or all namespaces), name
  * NULL (collection), sub NULL (no subresource). Owned string. */
-char *cube_client_path(const cube_resource_t *r, const char *ns, const char *name,
-                       const char *sub);
+char *cube_client_path(const cube_resource_t *r, const char *ns, const char *name, const char *sub);
 
 /* Typed conveniences over cube_client_request (same error rules). */
 int cube_client_get(cube_client_t *c, const cube_resource_t *r, const char *ns, const char *name,
@@ -95,12 +94,12 @@ int cube_client_update(cube_client_t *c, const cube_resource_t *r, const json_t 
                        const char *sub, json_t **ret, cube_err_t *err);
 /* patch_type: "application/merge-patch+json", "application/strategic-merge-patch+json",
  * "application/json-patch+json". sub: NULL or "status". */
-int cube_client_patch(cube_client_t *c, const cube_resource_t *r, const char *ns,
-                      const char *name, const char *patch_type, const json_t *patch,
-                      const char *sub, json_t **ret, cube_err_t *err);
+int cube_client_patch(cube_client_t *c, const cube_resource_t *r, const char *ns, const char *name,
+                      const char *patch_type, const json_t *patch, const char *sub, json_t **ret,
+                      cube_err_t *err);
 /* opts: a DeleteOptions object or NULL. NotFound is an error like any other. */
-int cube_client_delete(cube_client_t *c, const cube_resource_t *r, const char *ns,
-                       const char *name, const json_t *opts, cube_err_t *err);
+int cube_client_delete(cube_client_t *c, const cube_resource_t *r, const char *ns, const char *name,
+                       const json_t *opts, cube_err_t *err);
 /* POST to a subresource ("binding", "eviction", "token", ...). */
 int cube_client_post_sub(cube_client_t *c, const cube_resource_t *r, const char *ns,
                          const char *name, const char *sub, const json_t *body, json_t **ret,

@@ -6,7 +6,6 @@
 #include "cmd/cmd.h"
 #include "controllers/controllers.h"
 
-
 int cube_cmd_controller_manager(int argc, char **argv)
 {
     char *kubeconfig = NULL, *controllers = NULL, *cidr = NULL, *root_ca = NULL;

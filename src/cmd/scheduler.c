@@ -5,7 +5,6 @@
 #include "cmd/cmd.h"
 #include "scheduler/scheduler.h"
 
-
 int cube_cmd_scheduler(int argc, char **argv)
 {
     char *kubeconfig = NULL, *name = NULL, *lease_ns = NULL, *lease_name = NULL;

@@ -140,7 +140,8 @@ static int register_node(hollow_t *h, hnode_t *n)
     json_object_set_new(labels, "node.cube.dev/hollow", json_string("true"));
     if (h->cfg->zones > 0) {
         char zone[32];
-        snprintf(zone, sizeof(zone), "zone-%d", (int)(n - h->nodes + h->cfg->first) % h->cfg->zones);
+        snprintf(zone, sizeof(zone), "zone-%d",
+                 (int)(n - h->nodes + h->cfg->first) % h->cfg->zones);
         json_object_set_new(labels, "topology.kubernetes.io/zone", json_string(zone));
     }
     json_auto_t *node = json_pack("{s:s, s:s, s:{s:s, s:o}, s:{s:o}}", "apiVersion", "v1", "kind",

@@ -104,10 +104,23 @@ test_server_cold_start_runs_pods_behind_a_service() {
     out=$(ks get nodes --no-headers | awk '{print $1, $2, $3}')
     assert_eq "srv-node Ready control-plane" "$out"
     # a Deployment placed by the scheduler, run by the kubelet, reached through a Service
-    ks create deployment web --image cube.local/busybox:latest --replicas 2 \
-        -- sh -c 'hostname > /tmp/index.html; exec httpd -f -p 8080 -h /tmp' >/dev/null
-    ks patch deployment web --type json \
-        -p '[{"op":"add","path":"/spec/template/spec/containers/0/imagePullPolicy","value":"IfNotPresent"}]' >/dev/null
+    ks apply -f - >/dev/null <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: cube.local/busybox:latest
+        imagePullPolicy: IfNotPresent
+        command: [sh, -c, 'hostname > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']
+EOF
     wait_until 60 ready_count_is web 2
     ip=$(ks get pods -l app=web -o jsonpath='{.items[0].status.podIP}')
     name=$(ks get pods -l app=web -o jsonpath='{.items[0].metadata.name}')

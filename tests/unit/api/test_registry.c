@@ -151,11 +151,19 @@ static void test_categories_and_scope(void **state)
     }
     assert_int_equal(n_all, CUBE_ARRAY_SIZE(all) + 1); /* hpa in v2 and v1 */
 
-    static const char *const cluster[] = {
-        "namespaces",          "nodes",          "persistentvolumes", "clusterroles",
-        "clusterrolebindings", "storageclasses", "priorityclasses",   "ingressclasses",
-        "selfsubjectreviews", "tokenreviews", "selfsubjectaccessreviews",
-        "selfsubjectrulesreviews", "subjectaccessreviews"};
+    static const char *const cluster[] = {"namespaces",
+                                          "nodes",
+                                          "persistentvolumes",
+                                          "clusterroles",
+                                          "clusterrolebindings",
+                                          "storageclasses",
+                                          "priorityclasses",
+                                          "ingressclasses",
+                                          "selfsubjectreviews",
+                                          "tokenreviews",
+                                          "selfsubjectaccessreviews",
+                                          "selfsubjectrulesreviews",
+                                          "subjectaccessreviews"};
     for (size_t i = 0; i < n; i++) {
         bool want = true;
         for (size_t j = 0; j < CUBE_ARRAY_SIZE(cluster); j++)
