@@ -16,9 +16,12 @@
 #include "client/client.h"
 #include "kubelet/cri.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -298,10 +301,92 @@ static char *component_kubeconfig(server_t *s, const char *file, const char *cn,
     return path;
 }
 
-static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
+/* The address this machine reaches others from (the source of its default route): the
+   node's InternalIP, which the cluster DNS listens on. 127.0.0.1 without a route. */
+static void node_ip(char out[INET_ADDRSTRLEN])
+{
+    snprintf(out, INET_ADDRSTRLEN, "127.0.0.1");
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(53)};
+    inet_pton(AF_INET, "192.0.2.1", &dst.sin_addr); /* any routed address: nothing is sent */
+    struct sockaddr_in me;
+    socklen_t len = sizeof(me);
+    if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&me, &len) == 0)
+        inet_ntop(AF_INET, &me.sin_addr, out, INET_ADDRSTRLEN);
+    close(fd);
+}
+
+/* The tenth address of the service range (10.43.0.10), as k3s gives its cluster DNS. */
+static void dns_service_ip(const char *service_cidr, char out[INET_ADDRSTRLEN])
+{
+    unsigned a, b, c, d;
+    snprintf(out, INET_ADDRSTRLEN, "10.43.0.10");
+    if (sscanf(service_cidr, "%u.%u.%u.%u", &a, &b, &c, &d) == 4)
+        snprintf(out, INET_ADDRSTRLEN, "%u.%u.%u.%u", a, b, c, d + 10);
+}
+
+/*
+ * The cluster DNS Service (kube-system/kube-dns, no selector) and its EndpointSlice pointing at
+ * this node's DNS server: the proxy sends the Service's traffic there. Created or updated.
+ */
+static void ensure_dns_service(server_t *s, cube_client_t *c, const char *service_ip,
+                               const char *node_addr)
+{
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    json_auto_t *svc = json_pack(
+        "{s:s, s:s, s:{s:s, s:s, s:{s:s}}, s:{s:s, s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}}",
+        "apiVersion", "v1", "kind", "Service", "metadata", "name", "kube-dns", "namespace",
+        "kube-system", "labels", "k8s-app", "kube-dns", "spec", "clusterIP", service_ip, "ports",
+        "name", "dns", "port", 53, "protocol", "UDP", "name", "dns-tcp", "port", 53, "protocol",
+        "TCP");
+    if (cube_client_create(c, cube_api_resource_find("", "v1", "services"), "kube-system", svc,
+                           NULL, &err) < 0 &&
+        err.code != 409)
+        progress(s, "kube-dns Service: %s", err.msg);
+    cube_err_clear(&err);
+    json_auto_t *slice = json_pack(
+        "{s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}, s:s, s:[{s:[s], s:{s:b}, s:s}], "
+        "s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}",
+        "apiVersion", "discovery.k8s.io/v1", "kind", "EndpointSlice", "metadata", "name",
+        "kube-dns-node", "namespace", "kube-system", "labels", "kubernetes.io/service-name",
+        "kube-dns", "endpointslice.kubernetes.io/managed-by", "cube-server", "addressType", "IPv4",
+        "endpoints", "addresses", node_addr, "conditions", "ready", 1, "nodeName", s->node,
+        "ports", "name", "dns", "port", 53, "protocol", "UDP", "name", "dns-tcp", "port", 53,
+        "protocol", "TCP");
+    const cube_resource_t *es = cube_api_resource_find("discovery.k8s.io", "v1", "endpointslices");
+    if (cube_client_create(c, es, "kube-system", slice, NULL, &err) < 0 && err.code == 409) {
+        cube_err_clear(&err); /* a restart on another address: point it here */
+        cube_client_patch(c, es, "kube-system", "kube-dns-node", "application/merge-patch+json",
+                          slice, NULL, NULL, &err);
+    }
+    if (err.code && err.code != 409)
+        progress(s, "kube-dns EndpointSlice: %s", err.msg);
+}
+
+static int start_agent(server_t *s, cube_client_t *client, cube_err_t *err)
 {
     const cube_server_config_t *cfg = s->cfg;
     _cleanup_free_ char *endpoint = NULL;
+    char addr[INET_ADDRSTRLEN], dns_ip[INET_ADDRSTRLEN] = "";
+    node_ip(addr);
+    if (cfg->have_command && cfg->have_command("dns")) {
+        const char *orgs[] = {"system:serviceaccounts", NULL};
+        /* the identity the bootstrap policy binds system:kube-dns to */
+        _cleanup_free_ char *kc = component_kubeconfig(
+            s, "dns.kubeconfig", "system:serviceaccount:kube-system:kube-dns", orgs, err);
+        if (!kc)
+            return -1;
+        _cleanup_free_ char *listen = xasprintf("%s:53", addr);
+        child_t *c = add_child(s, "dns", "--kubeconfig", kc, "--listen", listen, NULL);
+        if (spawn(s, c, err) < 0)
+            return -1;
+        dns_service_ip(cfg->service_cidr, dns_ip);
+        ensure_dns_service(s, client, dns_ip, addr);
+        progress(s, "dns started on %s (Service kube-system/kube-dns %s)", listen, dns_ip);
+    }
     if (cfg->container_runtime_endpoint) {
         endpoint = xstrdup(cfg->container_runtime_endpoint);
     } else {
@@ -322,7 +407,9 @@ static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
         _cleanup_free_ char *root = xasprintf("%s/kubelet", cfg->data_dir);
         child_t *c = add_child(s, "kubelet", "--kubeconfig", kc, "--node-name", s->node,
                                "--container-runtime-endpoint", endpoint, "--root-dir", root,
-                               "--cluster-cidr", cfg->cluster_cidr, NULL);
+                               "--cluster-cidr", cfg->cluster_cidr, "--node-ip", addr, NULL);
+        if (dns_ip[0])
+            add_args(c, "--cluster-dns", dns_ip, NULL);
         if (s->containerd) /* the network config goes where our containerd reads it */
             add_args(c, "--cni-conf-dir", s->containerd->cni_conf_dir, NULL);
         if (spawn(s, c, err) < 0)
@@ -355,7 +442,6 @@ static int start_agent(server_t *s, const atomic_bool *stop, cube_err_t *err)
             return -1;
         progress(s, "network-policy started");
     }
-    (void)stop;
     return 0;
 }
 
@@ -418,7 +504,7 @@ int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cu
     if (cube_client_from_kubeconfig(admin, "cube-server", &client, err) < 0)
         goto out;
     if (!cfg->disable_agent) {
-        if (start_agent(&s, stop, err) < 0)
+        if (start_agent(&s, client, err) < 0)
             goto out;
         if (cfg->have_command && cfg->have_command("kubelet")) {
             node_wait_t nw = {client};

@@ -135,6 +135,17 @@ EOF
         [ "$(wc -w <<<"$seen")" -ge 2 ] && break
     done
     [ "$(wc -w <<<"$seen")" -ge 2 ] || fail "ClusterIP $cip reached only:$seen"
+    # cluster DNS through the kube-dns Service, from a pod (busybox's nslookup applies the
+    # search list only to names without a dot)
+    ks run probe --image cube.local/busybox:latest --image-pull-policy IfNotPresent -- sh -c \
+        'nslookup kubernetes > /tmp/k.html 2>&1; nslookup web.default.svc.cluster.local > /tmp/w.html 2>&1; exec httpd -f -p 8080 -h /tmp' >/dev/null
+    wait_until 60 pod_running probe
+    pip=$(ks get pod probe -o jsonpath='{.status.podIP}')
+    http_body "$pip:8080" k.html
+    assert_contains "$BODY" "Name:	kubernetes.default.svc.cluster.local
+Address: 10.43.0.1"
+    http_body "$pip:8080" w.html
+    assert_contains "$BODY" "Address: $cip"
 }
 
 test_pods_survive_a_restart_of_the_server() {
