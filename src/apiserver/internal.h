@@ -391,6 +391,10 @@ json_t *cube_sa_openid_configuration(cube_apiserver_t *srv);
 int cube_impersonate(cube_apiserver_t *srv, const cube_http_req_t *req, cube_user_t **user,
                      cube_err_t *err);
 
+/* write.c: the request body as a JSON object (JSON, YAML or protobuf by Content-Type).
+   Errors: BadRequest. */
+int cube_reqctx_decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err);
+
 /* reviews.c: TokenRequest and the access/token/self-subject reviews (nothing stored). */
 bool cube_reviews_handles(const cube_reqctx_t *ctx); /* whether ctx is one of those */
 void cube_reviews_handle(void *ctx); /* cube_pool_fn taking a cube_reqctx_t* */

@@ -10,35 +10,6 @@
  */
 #include "apiserver/internal.h"
 
-static bool media_is(const char *ct, const char *want)
-{
-    size_t n = strlen(want);
-    return ct && !strncasecmp(ct, want, n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
-}
-
-/* The request body as a JSON object (JSON, YAML or protobuf). Errors: BadRequest. */
-static int decode(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
-{
-    size_t len;
-    const char *body = cube_http_req_body(ctx->req, &len);
-    if (!body || !len)
-        return cube_err_badrequest(err, "the body of the request was empty");
-    const char *ct = cube_http_req_header(ctx->req, "Content-Type");
-    if (media_is(ct, "application/vnd.kubernetes.protobuf"))
-        return cube_protobuf_decode(body, len, ret, err);
-    if (media_is(ct, "application/yaml"))
-        return cube_yaml_decode(body, len, ret, err);
-    json_error_t je;
-    json_t *j = json_loadb(body, len, 0, &je);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return cube_err_badrequest(err, "couldn't get version/kind; json parse error: %s",
-                                   j ? "not an object" : je.text);
-    }
-    *ret = j;
-    return 0;
-}
-
 static void respond(cube_reqctx_t *ctx, int code, json_t *obj)
 {
     _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -62,7 +33,7 @@ static void token_request(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *tr = NULL;
-    if (decode(ctx, &tr, &err) < 0)
+    if (cube_reqctx_decode_body(ctx, &tr, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     json_t *spec = json_object_get(tr, "spec");
     json_auto_t *status = NULL;
@@ -232,7 +203,7 @@ void cube_reviews_handle(void *arg)
     if (ctx->sub)
         return token_request(ctx);
     json_auto_t *obj = NULL;
-    if (decode(ctx, &obj, &err) < 0)
+    if (cube_reqctx_decode_body(ctx, &obj, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     char gv[128];
     cube_api_group_version(ctx->res, gv, sizeof(gv));

@@ -270,7 +270,7 @@ static int decode_body_dups(cube_reqctx_t *ctx, json_t **ret, char **ret_yaml_du
     return 0;
 }
 
-static int decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
+int cube_reqctx_decode_body(cube_reqctx_t *ctx, json_t **ret, cube_err_t *err)
 {
     return decode_body_dups(ctx, ret, NULL, err);
 }
@@ -1341,7 +1341,7 @@ static void do_scale(cube_reqctx_t *ctx)
     }
     scale_arg_t sa = {0};
     if (!strcmp(ctx->verb, "update")) {
-        if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &sa.scale, &err) < 0 ||
+        if (check_json_media(ctx, &err) < 0 || cube_reqctx_decode_body(ctx, &sa.scale, &err) < 0 ||
             check_gvk(ctx->res, sa.scale, "Scale", "autoscaling/v1", &err) < 0) {
             json_decref(sa.scale);
             return cube_reqctx_fail(ctx, &err);
@@ -1407,7 +1407,7 @@ static void do_binding(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *b = NULL;
-    if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &b, &err) < 0)
+    if (check_json_media(ctx, &err) < 0 || cube_reqctx_decode_body(ctx, &b, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     const char *node = cube_json_str(b, "target", "name", NULL);
     if (!node || !*node)
@@ -1451,7 +1451,7 @@ static void do_finalize(cube_reqctx_t *ctx)
 {
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     json_auto_t *body = NULL;
-    if (check_json_media(ctx, &err) < 0 || decode_body(ctx, &body, &err) < 0 ||
+    if (check_json_media(ctx, &err) < 0 || cube_reqctx_decode_body(ctx, &body, &err) < 0 ||
         check_gvk(ctx->res, body, NULL, NULL, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
     char *stored = NULL;
