@@ -10,7 +10,8 @@ start_hollow() {
         --count "$count" "$@" >>"$CUBE_DIR/hollow-$prefix.log" 2>&1 &
     HOLLOW_PID=$!
     echo "$HOLLOW_PID" >>"$TESTS_TMP/pids"
-    trap 'kill $HOLLOW_PID 2>/dev/null || true' EXIT
+    # only while it is ours: a PID killed and reaped may belong to another test's process next
+    trap '[ -n "${HOLLOW_PID:-}" ] && kill "$HOLLOW_PID" 2>/dev/null || true' EXIT
     wait_until 30 node_ready "${prefix}$((count - 1))"
 }
 
@@ -41,6 +42,7 @@ test_leases_are_renewed_and_stop_when_the_process_stops() {
     [ "$t1" != "$t2" ] || fail "lease not renewed: $t1"
     kill "$HOLLOW_PID"
     wait "$HOLLOW_PID" 2>/dev/null || true
+    HOLLOW_PID=
     t3=$(kc get lease -n kube-node-lease "${p}0" -o jsonpath='{.spec.renewTime}')
     sleep 2.5
     t4=$(kc get lease -n kube-node-lease "${p}0" -o jsonpath='{.spec.renewTime}')

@@ -13,7 +13,7 @@ start_server() {
         >"$dir/out" 2>&1 &
     SERVER_PID=$!
     echo "$SERVER_PID" >>"$TESTS_TMP/pids"
-    trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+    trap '[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true' EXIT
     wait_until 60 grep -q "ready: export KUBECONFIG" "$dir/out"
 }
 
@@ -41,6 +41,7 @@ test_server_stops_every_component_on_sigterm() {
     [ -n "$kids" ] || fail "no child processes"
     kill -TERM "$SERVER_PID"
     wait "$SERVER_PID" || true
+    SERVER_PID=
     for k in $kids; do
         ! kill -0 "$k" 2>/dev/null || fail "child $k still running after the server stopped"
     done
