@@ -20,6 +20,11 @@ else
 fi
 
 mkdir -p "$DATA_DIR" "$(dirname "$KUBECONFIG_OUT")"
+# `cube server` imports the OCI archives of <data-dir>/images into its containerd at start:
+# the pause image pods need (nothing can be pulled here) and a busybox image for trying it out.
+if [ "${cmd[0]}" = server ] && [ ! -s "$DATA_DIR/images/pause.tar" ]; then
+    "$(dirname "$0")/build-images.sh" "$DATA_DIR/images" "$(dirname "$CUBE")/pause" /bin/busybox >&2
+fi
 cat >&2 <<MSG
 Starting: $CUBE ${cmd[*]} --data-dir $DATA_DIR --secure-port $PORT --write-kubeconfig $KUBECONFIG_OUT $*
 
@@ -27,8 +32,9 @@ When it says it is ready, in another terminal:
     export KUBECONFIG=$KUBECONFIG_OUT
     kubectl get --raw /readyz
     kubectl api-resources
-    kubectl create deployment nginx --image=nginx
-    kubectl get all -A
+    kubectl get nodes
+    kubectl run web --image=cube.local/busybox:latest --image-pull-policy=IfNotPresent -- httpd -f -p 8080
+    kubectl get pods -o wide
 (the same kubeconfig is at $DATA_DIR/admin.kubeconfig, mode 0600)
 Stop with Ctrl-C.
 

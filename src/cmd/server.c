@@ -29,6 +29,8 @@ int cube_cmd_server(int argc, char **argv)
          "Run the control plane only (no kubelet, proxy, containerd)"},
     };
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    /* before any goto done: the cleanup attribute frees it on every way out */
+    _cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
     int exit_code = 0;
     int rc = cube_flags_parse("server", flags, CUBE_ARRAY_SIZE(flags), argc, argv,
                               "/etc/cube/config.yaml", &err);
@@ -39,7 +41,6 @@ int cube_cmd_server(int argc, char **argv)
         exit_code = 2;
         goto done;
     }
-    _cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
     const cube_server_config_t cfg = {
         .self = self ? self : argv[0],
         .data_dir = data_dir ? data_dir : "/var/lib/cube",

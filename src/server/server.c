@@ -353,9 +353,9 @@ static void ensure_dns_service(server_t *s, cube_client_t *c, const char *servic
         "apiVersion", "discovery.k8s.io/v1", "kind", "EndpointSlice", "metadata", "name",
         "kube-dns-node", "namespace", "kube-system", "labels", "kubernetes.io/service-name",
         "kube-dns", "endpointslice.kubernetes.io/managed-by", "cube-server", "addressType", "IPv4",
-        "endpoints", "addresses", node_addr, "conditions", "ready", 1, "nodeName", s->node,
-        "ports", "name", "dns", "port", 53, "protocol", "UDP", "name", "dns-tcp", "port", 53,
-        "protocol", "TCP");
+        "endpoints", "addresses", node_addr, "conditions", "ready", 1, "nodeName", s->node, "ports",
+        "name", "dns", "port", 53, "protocol", "UDP", "name", "dns-tcp", "port", 53, "protocol",
+        "TCP");
     const cube_resource_t *es = cube_api_resource_find("discovery.k8s.io", "v1", "endpointslices");
     if (cube_client_create(c, es, "kube-system", slice, NULL, &err) < 0 && err.code == 409) {
         cube_err_clear(&err); /* a restart on another address: point it here */
@@ -459,6 +459,8 @@ int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cu
     s.logs = xasprintf("%s/logs", cfg->data_dir);
     _cleanup_free_ char *admin = xasprintf("%s/admin.kubeconfig", cfg->data_dir);
     _cleanup_free_ char *port = xasprintf("%d", cfg->secure_port);
+    /* set further down; declared here so that every goto out finds them initialized */
+    _cleanup_free_ char *cm_kc = NULL, *sched_kc = NULL, *ca = NULL;
     cube_client_t *client = NULL;
     if (cube_mkdir_p(cfg->data_dir, 0700, err) < 0 || cube_mkdir_p(s.logs, 0700, err) < 0)
         goto out;
@@ -481,15 +483,14 @@ int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cu
              cfg->write_kubeconfig ? cfg->write_kubeconfig : admin);
 
     const char *no_orgs[] = {NULL};
-    _cleanup_free_ char *cm_kc = component_kubeconfig(
-        &s, "controller-manager.kubeconfig", "system:kube-controller-manager", no_orgs, err);
-    _cleanup_free_ char *sched_kc =
-        cm_kc ? component_kubeconfig(&s, "scheduler.kubeconfig", "system:kube-scheduler", no_orgs,
-                                     err)
-              : NULL;
+    cm_kc = component_kubeconfig(&s, "controller-manager.kubeconfig",
+                                 "system:kube-controller-manager", no_orgs, err);
+    sched_kc = cm_kc ? component_kubeconfig(&s, "scheduler.kubeconfig", "system:kube-scheduler",
+                                            no_orgs, err)
+                     : NULL;
     if (!cm_kc || !sched_kc)
         goto out;
-    _cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", cfg->data_dir);
+    ca = xasprintf("%s/pki/ca.crt", cfg->data_dir);
     child_t *cm = add_child(&s, "controller-manager", "--kubeconfig", cm_kc, "--root-ca-file", ca,
                             "--cluster-cidr", cfg->cluster_cidr, NULL);
     if (spawn(&s, cm, err) < 0)
