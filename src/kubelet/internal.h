@@ -193,6 +193,11 @@ void kl_volumes_cleanup(kubelet_t *k, const char *uid);
 void kl_probe_all(kubelet_t *k);
 void kl_probe_ready(kubelet_t *k, const char *uid, kl_pod_state_t *s);
 void kl_probes_forget(kubelet_t *k, const char *uid);
+/* Runs lifecycle handler (exec, httpGet, sleep; tcpSocket is a no-op as upstream) of container
+ * c (runtime id cid) within timeout_s seconds. 0, or -1 with msg in the kubelet's words
+ * ("Exec lifecycle hook ([...]) for Container ... failed - error: ..."). */
+int kl_run_hook(kubelet_t *k, const json_t *pod, const json_t *c, const char *cid,
+                const json_t *handler, int timeout_s, char *msg, size_t msglen);
 
 /* server.c: starts the HTTPS server on cfg->port (nothing when 0). */
 int kl_server_start(kubelet_t *k, cube_err_t *err);

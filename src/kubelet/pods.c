@@ -694,15 +694,74 @@ static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod
         return -1;
     }
     cube_recorder_event(k->rec, pod, "Normal", "Started", "Started container: %s", name);
+    json_t *post = cube_json_path(c, "lifecycle", "postStart", NULL);
+    if (post) {
+        /* the hook runs before the container counts as started; a failure kills it and the
+         * restart policy decides (the waiting reason is PostStartHookError) */
+        json_int_t hook_grace =
+            json_integer_value(cube_json_path(pod, "spec", "terminationGracePeriodSeconds", NULL));
+        char msg[1024] = "";
+        if (kl_run_hook(k, pod, c, id, post, hook_grace > 0 ? (int)hook_grace : 30, msg,
+                        sizeof(msg)) < 0) {
+            cube_recorder_event(k->rec, pod, "Warning", "FailedPostStartHook", "%s", msg);
+            cube_recorder_event(k->rec, pod, "Normal", "Killing", "FailedPostStartHook");
+            if (cube_cri_stop_container(k->cri, id, hook_grace, &err) < 0)
+                cube_log_warn("stopping container %s: %s", id, err.msg);
+            set_waiting(k, uid, name, "PostStartHookError", msg);
+            *requeue = 1000;
+            return -1;
+        }
+    }
     set_waiting(k, uid, name, NULL, NULL);
     return 0;
 }
 
 /* ---- stopping ---------------------------------------------------------------------- */
 
-/* Stops every container of the runtime's pod (grace seconds), then stops and removes its
- * sandboxes when remove is set. */
-static int kill_pod(kubelet_t *k, const char *uid, int64_t grace, bool remove, cube_err_t *err)
+/* The spec of the container called name (app, then init containers). */
+static const json_t *container_spec(const json_t *pod, const char *name)
+{
+    static const char *const lists[] = {"containers", "initContainers"};
+    for (size_t l = 0; l < 2; l++) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(cube_json_path(pod, "spec", lists[l], NULL), i, c)
+        {
+            if (!strcmp(cube_json_str(c, "name", NULL) ?: "", name))
+                return c;
+        }
+    }
+    return NULL;
+}
+
+/* Runs the preStop hooks of the running containers in cs within the grace period, as the
+ * kubelet does before it stops them (a failed hook is an event, not an error). Returns the
+ * seconds of grace left for the stop itself: at least 2, upstream's minimum. */
+static int64_t run_pre_stop(kubelet_t *k, const json_t *pod,
+                            const Runtime__V1__ListContainersResponse *cs, int64_t grace)
+{
+    int64_t t0 = now_ms();
+    for (size_t j = 0; pod && grace > 0 && j < cs->n_containers; j++) {
+        const Runtime__V1__Container *rc = cs->containers[j];
+        if (rc->state != RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING || !rc->metadata)
+            continue;
+        const json_t *c = container_spec(pod, rc->metadata->name);
+        json_t *hook = cube_json_path(c, "lifecycle", "preStop", NULL);
+        if (!hook)
+            continue;
+        int64_t left = grace - (now_ms() - t0) / 1000;
+        char msg[1024] = "";
+        if (kl_run_hook(k, pod, c, rc->id, hook, (int)(left > 0 ? left : 1), msg, sizeof(msg)) < 0)
+            cube_recorder_event(k->rec, pod, "Warning", "FailedPreStopHook", "%s", msg);
+    }
+    int64_t left = grace - (now_ms() - t0) / 1000;
+    return pod && grace > 0 && left < 2 ? 2 : left;
+}
+
+/* Stops every container of the runtime's pod (grace seconds; the preStop hooks first when
+ * pod is given), then stops and removes its sandboxes when remove is set. */
+static int kill_pod(kubelet_t *k, const json_t *pod, const char *uid, int64_t grace, bool remove,
+                    cube_err_t *err)
 {
     Runtime__V1__PodSandboxFilter__LabelSelectorEntry e = uid_sb_entry(uid);
     Runtime__V1__PodSandboxFilter__LabelSelectorEntry *ep = &e;
@@ -719,11 +778,15 @@ static int kill_pod(kubelet_t *k, const char *uid, int64_t grace, bool remove, c
         if (cube_cri_list_containers(k->cri, &cf, &cs, err) < 0)
             return -1;
         /* containers stop in parallel in Kubernetes; a grace period each here, so stop the
-         * running ones with the whole grace first, the rest are already gone */
+         * running ones with what is left of the grace after their preStop hooks */
+        int64_t left = run_pre_stop(k, pod, cs, grace);
         for (size_t j = 0; j < cs->n_containers; j++) {
             if (cs->containers[j]->state != RUNTIME__V1__CONTAINER_STATE__CONTAINER_RUNNING)
                 continue;
-            if (cube_cri_stop_container(k->cri, cs->containers[j]->id, grace, err) < 0)
+            if (pod && cs->containers[j]->metadata)
+                cube_recorder_event(k->rec, pod, "Normal", "Killing", "Stopping container %s",
+                                    cs->containers[j]->metadata->name);
+            if (cube_cri_stop_container(k->cri, cs->containers[j]->id, left, err) < 0)
                 return -1;
         }
         if (cube_cri_stop_pod_sandbox(k->cri, sbs->items[i]->id, err) < 0)
@@ -764,7 +827,7 @@ static void kill_orphans(kubelet_t *k, const char *ns, const char *name, const c
     json_object_foreach(uids, uid, v)
     {
         cube_log_info("Killing unwanted pod \"%s/%s\" (uid %s)", ns, name, uid);
-        if (kill_pod(k, uid, 2, true, &err) < 0)
+        if (kill_pod(k, NULL, uid, 2, true, &err) < 0)
             cube_log_warn("killing pod %s/%s: %s", ns, name, err.msg);
         else
             kl_volumes_cleanup(k, uid);
@@ -877,7 +940,7 @@ int kl_pod_sync(kubelet_t *k, const char *key)
         json_t *g = cube_json_path(pod, "metadata", "deletionGracePeriodSeconds", NULL);
         int64_t grace = g ? json_integer_value(g) : 30;
         cube_log_info("Killing pod \"%s\" (grace %llds)", key, (long long)grace);
-        if (kill_pod(k, uid, grace, true, &err) < 0) {
+        if (kill_pod(k, pod, uid, grace, true, &err) < 0) {
             cube_log_warn("killing pod \"%s\": %s", key, err.msg);
             return 2000;
         }
@@ -897,7 +960,7 @@ int kl_pod_sync(kubelet_t *k, const char *key)
 
     const char *phase = cube_json_str(pod, "status", "phase", NULL);
     if (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))) {
-        if (kill_pod(k, uid, 0, false, &err) < 0)
+        if (kill_pod(k, NULL, uid, 0, false, &err) < 0)
             cube_log_warn("stopping finished pod \"%s\": %s", key, err.msg);
         return 0;
     }
@@ -917,7 +980,7 @@ int kl_pod_sync(kubelet_t *k, const char *key)
         uint32_t attempt = r.sandbox_id ? r.sandbox_attempt + 1 : 0;
         if (r.sandbox_id) {
             cube_log_info("Sandbox of pod \"%s\" is not ready: creating a new one", key);
-            if (kill_pod(k, uid, 0, true, &err) < 0) {
+            if (kill_pod(k, NULL, uid, 0, true, &err) < 0) {
                 cube_log_warn("removing the dead sandbox of \"%s\": %s", key, err.msg);
                 return 2000;
             }

@@ -197,6 +197,58 @@ static bool run_probe(kubelet_t *k, const json_t *probe, const json_t *c, const 
     return false;
 }
 
+/* ---- lifecycle hooks (pkg/kubelet/lifecycle) ----------------------------------------- */
+
+/* "name_namespace(uid)", the way the kubelet names a pod in its messages. */
+static char *pod_desc(const json_t *pod)
+{
+    return xasprintf("%s_%s(%s)", cube_json_str(pod, "metadata", "name", NULL) ?: "",
+                     cube_json_str(pod, "metadata", "namespace", NULL) ?: "",
+                     cube_json_str(pod, "metadata", "uid", NULL) ?: "");
+}
+
+int kl_run_hook(kubelet_t *k, const json_t *pod, const json_t *c, const char *cid,
+                const json_t *handler, int timeout_s, char *msg, size_t msglen)
+{
+    const char *name = cube_json_str(c, "name", NULL) ?: "";
+    const char *pod_ip = cube_json_str(pod, "status", "podIP", NULL);
+    _cleanup_free_ char *who = pod_desc(pod);
+    char why[400] = "";
+    json_t *h;
+    if (timeout_s < 1)
+        timeout_s = 1;
+    if ((h = json_object_get(handler, "exec"))) {
+        if (exec_probe(k, h, cid, timeout_s, why, sizeof(why)))
+            return 0;
+        _cleanup_free_ char *cmd = json_dumps(json_object_get(h, "command"), JSON_COMPACT);
+        snprintf(msg, msglen,
+                 "Exec lifecycle hook (%s) for Container \"%s\" in Pod \"%s\" failed - error: %s",
+                 cmd ?: "[]", name, who, why);
+        return -1;
+    }
+    if ((h = json_object_get(handler, "httpGet"))) {
+        if (http_probe(h, c, pod_ip, timeout_s, why, sizeof(why)))
+            return 0;
+        snprintf(msg, msglen,
+                 "HTTP lifecycle hook (%s) for Container \"%s\" in Pod \"%s\" failed - error: %s",
+                 cube_json_str(h, "path", NULL) ?: "/", name, who, why);
+        return -1;
+    }
+    if ((h = json_object_get(handler, "tcpSocket"))) {
+        /* deprecated for hooks and never run by the kubelet; accepted for compatibility */
+        return 0;
+    }
+    if ((h = json_object_get(handler, "sleep"))) {
+        int64_t secs = json_integer_value(json_object_get(h, "seconds"));
+        int64_t until = wall_ms() + (secs < timeout_s ? secs : timeout_s) * 1000;
+        while (wall_ms() < until && !atomic_load(k->stop))
+            usleep(50 * 1000);
+        return 0;
+    }
+    snprintf(msg, msglen, "Unknown handler for Container \"%s\" in Pod \"%s\"", name, who);
+    return -1;
+}
+
 static const char *const kinds[] = {"startup", "liveness", "readiness"};
 
 /* The probes of one running container. */

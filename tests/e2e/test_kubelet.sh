@@ -480,3 +480,63 @@ partial-end" "$(curl -s "${auth[@]}" "https://127.0.0.1:$KL_PORT/containerLogs/d
     assert_eq 401 "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$KL_PORT/pods")" \
         "no client certificate"
 }
+
+# Lifecycle hooks: postStart runs once the container started; on deletion preStop runs first,
+# inside the grace period, and the container is stopped after it with what is left.
+test_kubelet_lifecycle_hooks() {
+    kl_setup
+    local hostdir="$KL_DIR/hooks"
+    mkdir -p "$hostdir"
+    kc apply -f - >/dev/null <<EOF2
+apiVersion: v1
+kind: Pod
+metadata: {name: hooks}
+spec:
+  nodeName: $KL_NODE
+  terminationGracePeriodSeconds: 10
+  volumes: [{name: h, hostPath: {path: $hostdir}}]
+  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "trap 'echo term >> /h/log; exit 0' TERM; while true; do sleep 0.2; done"]
+    volumeMounts: [{name: h, mountPath: /h}]
+    lifecycle:
+      postStart:
+        exec: {command: [sh, -c, "echo poststart >> /h/log"]}
+      preStop:
+        exec: {command: [sh, -c, "echo prestop >> /h/log; sleep 2; echo prestop-done >> /h/log"]}
+EOF2
+    wait_until 30 phase_is hooks Running
+    wait_until 10 test -s "$hostdir/log"
+    assert_eq "poststart" "$(cat "$hostdir/log")" "postStart ran"
+    local t0 t1
+    t0=$(date +%s%N)
+    assert_ok kc delete pod hooks --wait=false
+    wait_until 20 sh -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod hooks >/dev/null 2>&1"
+    t1=$(date +%s%N)
+    # preStop (2 s) ran to its end before the container got SIGTERM, well within the 10 s grace
+    assert_eq "poststart prestop prestop-done term" "$(tr '\n' ' ' <"$hostdir/log" | sed 's/ $//')" "hook order"
+    [ $(((t1 - t0) / 1000000)) -ge 2000 ] || fail "deleted in $(((t1 - t0) / 1000000)) ms: preStop did not run first"
+    [ $(((t1 - t0) / 1000000)) -lt 10000 ] || fail "deleted in $(((t1 - t0) / 1000000)) ms: the grace period ran out"
+    assert_ok kc get events --field-selector involvedObject.name=hooks -o custom-columns=R:.reason,M:.message --no-headers
+    assert_match "$OUT" '^Killing +Stopping container main$'
+}
+
+# A failing postStart hook kills the container: FailedPostStartHook, then the restart policy.
+test_kubelet_failed_post_start_hook() {
+    kl_setup
+    apply_pod badhook '  restartPolicy: Never
+  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sleep, "3600"]
+    lifecycle:
+      postStart:
+        exec: {command: [sh, -c, "exit 7"]}'
+    wait_until 30 phase_is badhook Failed
+    assert_ok kc get events --field-selector involvedObject.name=badhook -o custom-columns=R:.reason,M:.message --no-headers
+    assert_match "$OUT" '^FailedPostStartHook +Exec lifecycle hook \(\["sh","-c","exit 7"\]\) for Container "main" in Pod "badhook_default\([0-9a-f-]+\)" failed - error: '
+    assert_match "$OUT" '^Killing +FailedPostStartHook$'
+}
