@@ -40,7 +40,7 @@ endif
 ONLY     ?= */*.c
 LIB_SRCS  := $(sort $(filter-out src/cmd/main.c src/pause/%,$(wildcard $(addprefix src/,$(ONLY)))))
 # protobuf-c code generated from proto/*.proto (never committed)
-GEN_OBJS  := $(BUILD)/gen/cri.pb-c.o
+GEN_OBJS  := $(BUILD)/gen/cri.pb-c.o $(BUILD)/gen/openapiv2.pb-c.o
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_OBJS)
 UNIT     ?= */test_*.c
 UNIT_SRCS := $(sort $(wildcard $(addprefix tests/unit/,$(UNIT))))
@@ -123,7 +123,7 @@ format-check:
 # The README's test command: what CI runs (.ci/run). Installs what is missing first.
 # clang's -fsyntax-only catches what gcc lets through, e.g. a goto that skips a variable with a
 # cleanup attribute (its cleanup then frees garbage on that path).
-clang-check: $(BUILD)/gen/cri.pb-c.h
+clang-check: $(GEN_OBJS:.o=.h)
 	@for f in $(LIB_SRCS) src/cmd/main.c; do \
 		clang $(filter-out -Wno-format-truncation -Wshadow=local,$(CFLAGS)) \
 			-Wno-missing-field-initializers -fsyntax-only $$f || exit 1; \

@@ -660,7 +660,7 @@ static bool serve_nonresource(cube_reqctx_t *ctx, const char *path)
                               a.immutable ? "Expires" : NULL,
                               expires,
                               NULL};
-        cube_http_respond(ctx->req, a.not_modified ? 304 : 200, "application/json", hdrs, a.body);
+        cube_http_respond(ctx->req, a.not_modified ? 304 : 200, a.content_type, hdrs, a.body);
         reqctx_free(ctx);
         return true;
     }

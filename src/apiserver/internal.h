@@ -411,10 +411,13 @@ cube_bytes_t *cube_openapi_v3_serve(const char *path, const char *hash, bool *im
                                     cube_err_t *err);
 /* The Swagger 2.0 document of every served kind (/openapi/v2). New reference. */
 json_t *cube_openapi_v2_doc(void);
+/* That document as an openapi.v2.Document protobuf (openapi_pb.c). Owned. */
+cube_bytes_t *cube_openapi_v2_protobuf(const json_t *doc);
 /* What answers a GET of an OpenAPI document. */
 typedef struct cube_openapi_answer {
     cube_bytes_t *body; /* owned reference; NULL when not_modified */
     const char *etag; /* quoted, static lifetime: send as ETag */
+    const char *content_type; /* static: application/json, or octet-stream for v2 protobuf */
     bool immutable; /* the hash parameter names this document: cache forever */
     bool not_modified; /* If-None-Match names the ETag: answer 304 */
     bool gzip; /* body is gzip-compressed: send Content-Encoding: gzip */
@@ -424,7 +427,7 @@ typedef struct cube_openapi_answer {
    (any thread). hash: the request's hash parameter; accept, accept_encoding and if_none_match:
    its headers (each may be NULL). The body is gzip-compressed when the client accepts it and
    cube is built with zlib (CUBE_HAVE_ZLIB). Errors: NotFound for other paths, NotAcceptable (406)
-   for /openapi/v2 when accept admits no JSON (kubectl asks for protobuf only, then falls back). */
+   for /openapi/v2 when accept admits neither JSON nor the document's protobuf form. */
 int cube_openapi_serve(const char *path, const char *hash, const char *accept,
                        const char *accept_encoding, const char *if_none_match,
                        cube_openapi_answer_t *ret, cube_err_t *err);

@@ -671,6 +671,9 @@ typedef struct served {
     cube_bytes_t *gzipped; /* the bytes gzip-compressed (NULL without zlib) */
     char hash[129];
     char etag[132]; /* the hash, quoted */
+    /* /openapi/v2 only: the protobuf form, its gzip and its ETag */
+    cube_bytes_t *pb, *pb_gzipped;
+    char pb_etag[132];
 } served_t;
 
 /* Every document, built once: they depend on nothing but the program's tables. */
@@ -749,7 +752,14 @@ static void docs_build(void)
         json_object_set_new(index, p, json_pack("{s:s}", "serverRelativeURL", s->url));
     }
     served_set(&d->v[0], xstrdup("/openapi/v3"), json_pack("{s:o}", "paths", index));
-    served_set(&d->v[1], xstrdup("/openapi/v2"), cube_openapi_v2_doc());
+    json_t *v2 = cube_openapi_v2_doc();
+    served_t *s2 = &d->v[1];
+    s2->pb = cube_openapi_v2_protobuf(v2);
+    s2->pb_gzipped = gzip_bytes(s2->pb);
+    char pb_hash[129];
+    hash_hex(s2->pb, pb_hash);
+    snprintf(s2->pb_etag, sizeof(s2->pb_etag), "\"%s\"", pb_hash);
+    served_set(s2, xstrdup("/openapi/v2"), v2);
 }
 
 static const docs_t *docs(void)
@@ -762,6 +772,16 @@ json_t *cube_openapi_v3_root(void)
 {
     const served_t *s = &docs()->v[0];
     return json_loadb(s->bytes->data, s->bytes->len, 0, NULL);
+}
+
+#define OPENAPI_V2_PB "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+
+/* True if the Accept header names the protobuf form of the v2 document (also in the older
+   spelling with a dot for the '@'). */
+static bool accepts_v2_protobuf(const char *accept)
+{
+    return accept && (strstr(accept, OPENAPI_V2_PB) ||
+                      strstr(accept, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"));
 }
 
 /* True if the Accept header admits JSON: absent, empty, any type, application/json. */
@@ -834,24 +854,31 @@ int cube_openapi_serve(const char *path, const char *hash, const char *accept,
             s = &d->v[i];
     if (!s)
         return cube_err_notfound(err, "the server could not find the requested resource");
-    if (s == &d->v[1] && !accepts_json(accept))
+    /* /openapi/v2 in protobuf for whoever names that type (kubectl names nothing else) */
+    bool pb = s == &d->v[1] && accepts_v2_protobuf(accept);
+    if (s == &d->v[1] && !pb && !accepts_json(accept))
         return cube_err_set(err, 406, "NotAcceptable",
-                            "only the following media types are accepted: application/json");
+                            "only the following media types are accepted: application/json, " OPENAPI_V2_PB);
     bool gv_doc = s != &d->v[0] && s != &d->v[1];
     if (gv_doc && hash && strcmp(hash, s->hash)) {
         /* an outdated hash: to the document's current address, as Kubernetes does */
         *ret = (cube_openapi_answer_t){.etag = s->etag, .location = s->url};
         return 0;
     }
+    const char *etag = pb ? s->pb_etag : s->etag;
     *ret = (cube_openapi_answer_t){
-        .etag = s->etag,
+        .etag = etag,
+        /* the protobuf type is no valid media type ('@'): sent as octet-stream, as
+           Kubernetes does, which clients parse */
+        .content_type = pb ? "application/octet-stream" : "application/json",
         .immutable = gv_doc && hash,
-        .not_modified = etag_matches(if_none_match, s->etag),
+        .not_modified = etag_matches(if_none_match, etag),
     };
     if (ret->not_modified)
         return 0;
-    ret->gzip = s->gzipped && accepts_gzip(accept_encoding);
-    ret->body = cube_bytes_ref(ret->gzip ? s->gzipped : s->bytes);
+    cube_bytes_t *plain = pb ? s->pb : s->bytes, *gz = pb ? s->pb_gzipped : s->gzipped;
+    ret->gzip = gz && accepts_gzip(accept_encoding);
+    ret->body = cube_bytes_ref(ret->gzip ? gz : plain);
     return 0;
 }
 

@@ -164,7 +164,7 @@ test_explain_top_level_kind() {
     assert_match "$out" '^  metadata	<ObjectMeta>$'
 }
 
-test_openapi_v2_json_only() {
+test_openapi_v2_json_and_protobuf() {
     doc=$(kc get --raw /openapi/v2)
     assert_eq "2.0" "$(jq -r .swagger <<<"$doc")"
     assert_eq '[{"group":"apps","kind":"Deployment","version":"v1"}]' \
@@ -173,9 +173,12 @@ test_openapi_v2_json_only() {
         "$(jq -r '.definitions["io.k8s.api.core.v1.PodSpec"].properties.containers["x-kubernetes-patch-strategy"]' <<<"$doc")"
     assert_eq "patchCoreV1NamespacedPod" \
         "$(jq -r '.paths["/api/v1/namespaces/{namespace}/pods/{name}"].patch.operationId' <<<"$doc")"
-    # kubectl asks for protobuf only: 406, and it then falls back to its built-in types
-    code=$(cube_curl -o /dev/null -w '%{http_code}' \
+    # kubectl asks for the protobuf form only (served as octet-stream, as Kubernetes does)
+    code=$(cube_curl -o v2.pb -w '%{http_code} %{content_type}' \
         -H 'Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf' /openapi/v2)
+    assert_eq "200 application/octet-stream" "$code"
+    assert_ok grep -q 'io.k8s.api.apps.v1.Deployment' v2.pb
+    code=$(cube_curl -o /dev/null -w '%{http_code}' -H 'Accept: text/html' /openapi/v2)
     assert_eq 406 "$code"
     code=$(cube_curl -o /dev/null -w '%{http_code}' -H 'Accept: application/json' /openapi/v2)
     assert_eq 200 "$code"
@@ -216,4 +219,26 @@ test_openapi_outdated_hash_redirects() {
     headers=$(cube_curl -D - -o /dev/null "/openapi/v3/apis/apps/v1?hash=0123")
     assert_match "$headers" '^HTTP/1.1 301'
     assert_match "$headers" "^[Ll]ocation: ${url//\?/\\?}"
+}
+
+# A List (what `kubectl get -o yaml` writes) is validated on the client from the v2 protobuf
+# document, since no v3 document describes kind List: unknown fields are refused with
+# kubectl's own message, and a clean List is created.
+test_kubectl_validates_a_list_from_openapi_v2() {
+    cat >list.yaml <<'EOF'
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: l1}
+  datta: {a: b}
+EOF
+    assert_fails_with "unknown field" kc create -f list.yaml
+    assert_match "$OUT" '^error: error validating "list.yaml": error validating data: ValidationError\(ConfigMap\): unknown field "datta" in io.k8s.api.core.v1.ConfigMap; if you choose to ignore these errors, turn validation off with --validate=false$'
+    sed -i 's/datta/data/' list.yaml
+    assert_ok kc create -f list.yaml
+    assert_eq "configmap/l1 created" "$OUT"
+    kc get cm -o yaml >all.yaml
+    assert_ok kc apply -f all.yaml
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "apiserver/internal.h"
+#include "openapiv2.pb-c.h"
 
 static char *gvpath_of(const cube_resource_t *r)
 {
@@ -322,12 +323,37 @@ static void test_serve_etag_accept(void **state)
     assert_false(a.not_modified);
     cube_bytes_unref(a.body);
 
-    /* kubectl asks for protobuf only: 406, so that it falls back */
+    /* kubectl asks for the protobuf form only: an openapi.v2.Document with the same
+       definitions and their vendor extensions, under its own ETag */
     assert_int_equal(
         cube_openapi_serve("/openapi/v2", NULL,
                            "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", NULL, NULL,
                            &a, &err),
-        -1);
+        0);
+    assert_string_equal(a.content_type, "application/octet-stream");
+    assert_string_not_equal(a.etag, etag);
+    Openapi__V2__Document *d =
+        openapi__v2__document__unpack(NULL, a.body->len, (const uint8_t *)a.body->data);
+    assert_non_null(d);
+    assert_string_equal(d->swagger, "2.0");
+    const Openapi__V2__Schema *dep = NULL;
+    for (size_t i = 0; i < d->definitions->n_additional_properties; i++)
+        if (!strcmp(d->definitions->additional_properties[i]->name,
+                    "io.k8s.api.apps.v1.Deployment"))
+            dep = d->definitions->additional_properties[i]->value;
+    assert_non_null(dep);
+    assert_string_equal(dep->type->value[0], "object");
+    bool gvk = false;
+    for (size_t i = 0; i < dep->n_vendor_extension; i++)
+        if (!strcmp(dep->vendor_extension[i]->name, "x-kubernetes-group-version-kind"))
+            gvk = !strcmp(dep->vendor_extension[i]->value->yaml,
+                          "[{\"group\":\"apps\",\"kind\":\"Deployment\",\"version\":\"v1\"}]");
+    assert_true(gvk);
+    openapi__v2__document__free_unpacked(d, NULL);
+    cube_bytes_unref(a.body);
+    /* neither JSON nor protobuf acceptable: 406 */
+    assert_int_equal(cube_openapi_serve("/openapi/v2", NULL, "text/html", NULL, NULL, &a, &err),
+                     -1);
     assert_int_equal(err.code, 406);
     cube_err_clear(&err);
     assert_int_equal(cube_openapi_serve("/openapi/v2", NULL,
