@@ -10,7 +10,7 @@
 # PODS (10000), WATCHERS (1000), ROUNDS (20), BENCH_PORT (26443: cube; +1 nginx;
 # +10/+11 etcd), BENCH_OUT (also write the results table to this file),
 # BENCH_KEEP (keep the temp dir), ONLY (space-separated subset of:
-# get create watch list rss).
+# get openapi apply rbac create watch list rss proxy dns scale).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
@@ -19,6 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/openapi.sh"
 # shellcheck source=bench/apply.sh
 . "$root/bench/apply.sh"
+# shellcheck source=bench/rbac.sh
+. "$root/bench/rbac.sh"
 
 : "${CUBE:?set CUBE to the absolute path of the cube binary}"
 DURATION=${DURATION:-10s}
@@ -32,7 +34,7 @@ PORT=${BENCH_PORT:-26443}
 NGINX_PORT=$((PORT + 1))
 ETCD_PORT=$((PORT + 10))
 ETCD_PEER=$((PORT + 11))
-ONLY=${ONLY:-get openapi apply create watch list rss proxy dns scale}
+ONLY=${ONLY:-get openapi apply rbac create watch list rss proxy dns scale}
 MIB=1048576
 
 want() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -59,7 +61,9 @@ for prog in load watch; do
 done
 
 TOKEN=$(openssl rand -hex 24)
-printf '%s,bench,bench-uid,"system:masters"\n' "$TOKEN" >"$BT/tokens.csv"
+VIEWER_TOKEN=$(openssl rand -hex 24)
+printf '%s,bench,bench-uid,"system:masters"\n%s,bench-viewer,bench-viewer-uid\n' "$TOKEN" \
+    "$VIEWER_TOKEN" >"$BT/tokens.csv"
 AUTH="Authorization: Bearer $TOKEN"
 
 # --- cube ------------------------------------------------------------------------
@@ -338,6 +342,7 @@ fi
 want get && bench_get
 want openapi && bench_openapi
 want apply && bench_apply
+want rbac && bench_rbac
 want watch && bench_watch
 want create && bench_create
 stop_cube

@@ -477,6 +477,9 @@ typedef struct snapshot {
     json_t *cluster_roles; /* name -> rules (aggregation resolved) */
     json_t *roles; /* "ns/name" -> rules */
     json_t *bindings; /* [{ns (absent for cluster bindings), kind, name, subjects}] */
+    /* the same bindings by subject: "u:<user name>" (ServiceAccounts as their user name)
+       and "g:<group>" -> [binding], so that a request looks only at its own bindings */
+    json_t *by_subject;
 } snapshot_t;
 
 static void snapshot_unref(snapshot_t *s)
@@ -486,6 +489,7 @@ static void snapshot_unref(snapshot_t *s)
     json_decref(s->cluster_roles);
     json_decref(s->roles);
     json_decref(s->bindings);
+    json_decref(s->by_subject);
     free(s);
 }
 
@@ -616,6 +620,49 @@ static json_t *resolve_cluster_roles(json_t *all)
     return rules;
 }
 
+/* The key a subject is indexed under (see by_subject), or NULL for a malformed one. */
+static char *subject_key(const json_t *subj, const char *binding_ns)
+{
+    const char *kind = cube_json_str(subj, "kind", NULL);
+    const char *name = cube_json_str(subj, "name", NULL);
+    if (!kind || !name)
+        return NULL;
+    if (!strcmp(kind, "User"))
+        return xasprintf("u:%s", name);
+    if (!strcmp(kind, "Group"))
+        return xasprintf("g:%s", name);
+    if (!strcmp(kind, "ServiceAccount")) {
+        const char *ns = cube_json_str(subj, "namespace", NULL);
+        if (!ns || !*ns)
+            ns = binding_ns;
+        return ns ? xasprintf("u:system:serviceaccount:%s:%s", ns, name) : NULL;
+    }
+    return NULL;
+}
+
+static json_t *index_bindings(const json_t *bindings)
+{
+    json_t *idx = json_object();
+    size_t i, j;
+    json_t *b, *subj;
+    json_array_foreach(bindings, i, b)
+    {
+        const char *bns = cube_json_str(b, "ns", NULL);
+        json_array_foreach(json_object_get(b, "subjects"), j, subj)
+        {
+            _cleanup_free_ char *k = subject_key(subj, bns);
+            if (!k)
+                continue;
+            json_t *list = json_object_get(idx, k);
+            if (!list)
+                json_object_set_new(idx, k, list = json_array());
+            if (json_array_size(list) == 0 || json_array_get(list, json_array_size(list) - 1) != b)
+                json_array_append(list, b);
+        }
+    }
+    return idx;
+}
+
 static snapshot_t *snapshot_get(cube_apiserver_t *srv)
 {
     cube_rbac_t *rb = srv->rbac;
@@ -645,6 +692,7 @@ static snapshot_t *snapshot_get(cube_apiserver_t *srv)
     s->bindings = json_array();
     collect(srv, 2, add_binding, s->bindings);
     collect(srv, 3, add_binding, s->bindings);
+    s->by_subject = index_bindings(s->bindings);
     snapshot_unref(rb->snap);
     rb->snap = s;
     pthread_mutex_unlock(&rb->mu);
@@ -727,35 +775,42 @@ bool cube_rbac_node_rules_allow(const cube_authz_attrs_t *a)
     return rules_allow(node_rules, a);
 }
 
-bool cube_rbac_allows(cube_apiserver_t *srv, const cube_authz_attrs_t *a)
+/* Whether one of the bindings in list (those of one subject key) grants a. */
+static bool bindings_allow(const snapshot_t *s, const json_t *list, const cube_authz_attrs_t *a)
 {
-    snapshot_t *s = snapshot_get(srv);
-    bool allowed = false;
     size_t i;
     json_t *b;
-    json_array_foreach(s->bindings, i, b)
+    json_array_foreach(list, i, b)
     {
         const char *bns = cube_json_str(b, "ns", NULL);
         /* A RoleBinding grants only in its own namespace, and only for namespaced requests. */
         if (bns && (!a->resource || !a->ns || strcmp(bns, a->ns)))
             continue;
-        bool who = false;
-        size_t j;
-        json_t *subj;
-        json_array_foreach(json_object_get(b, "subjects"), j, subj)
-        {
-            if (subject_matches(subj, a->user, bns)) {
-                who = true;
-                break;
-            }
-        }
-        if (!who)
-            continue;
         const json_t *rules = binding_rules(s, b);
-        if (rules && rules_allow(rules, a)) {
-            allowed = true;
-            break;
-        }
+        if (rules && rules_allow(rules, a))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the bindings of subject key "<prefix><name>" grant a. */
+static bool subject_allows(const snapshot_t *s, const char *prefix, const char *name,
+                           const cube_authz_attrs_t *a)
+{
+    _cleanup_free_ char *key = xasprintf("%s%s", prefix, name);
+    return bindings_allow(s, json_object_get(s->by_subject, key), a);
+}
+
+bool cube_rbac_allows(cube_apiserver_t *srv, const cube_authz_attrs_t *a)
+{
+    snapshot_t *s = snapshot_get(srv);
+    bool allowed;
+    if (a->user) {
+        allowed = subject_allows(s, "u:", a->user->name, a);
+        for (size_t g = 0; !allowed && g < a->user->ngroups; g++)
+            allowed = subject_allows(s, "g:", a->user->groups[g], a);
+    } else {
+        allowed = subject_allows(s, "g:", "system:unauthenticated", a);
     }
     snapshot_unref(s);
     return allowed;
