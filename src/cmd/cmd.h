@@ -27,6 +27,7 @@ int cube_cmd_proxy(int argc, char **argv);
 int cube_cmd_dns(int argc, char **argv);
 int cube_cmd_netpol(int argc, char **argv);
 int cube_cmd_server(int argc, char **argv);
+int cube_cmd_kubectl(int argc, char **argv);
 /* Whether this binary has the subcommand (main.c). */
 bool cube_cmd_exists(const char *name);
 

@@ -19,6 +19,7 @@ static const cube_cmd_t commands[] = {
     {"proxy", "Run the service proxy (iptables) of a node", cube_cmd_proxy},
     {"dns", "Run the cluster DNS server", cube_cmd_dns},
     {"network-policy", "Enforce NetworkPolicies on a node (iptables, ipset)", cube_cmd_netpol},
+    {"kubectl", "Run kubectl with this machine's admin kubeconfig", cube_cmd_kubectl},
     {"version", "Print the version", cube_cmd_version},
 };
 

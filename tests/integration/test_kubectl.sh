@@ -397,3 +397,13 @@ test_explain_variants() {
     assert_match "$out" '^KIND: +CronJob$'
     assert_fails_with 'error: field "nope" does not exist' kc explain pod.spec.nope
 }
+
+# `cube kubectl` is the kubectl on the PATH with the admin kubeconfig (KUBECONFIG when set).
+test_cube_kubectl_runs_kubectl() {
+    OUT=$(KUBECONFIG="$CUBE_KUBECONFIG" "$CUBE" kubectl get namespace default -o name 2>&1)
+    assert_eq "namespace/default" "$OUT"
+    local rc=0
+    OUT=$(KUBECONFIG="$CUBE_KUBECONFIG" "$CUBE" kubectl get pods nope 2>&1) || rc=$?
+    assert_eq 1 "$rc" "kubectl's exit status"
+    assert_eq 'Error from server (NotFound): pods "nope" not found' "$OUT"
+}
