@@ -12,7 +12,7 @@ int cube_cmd_kubelet(int argc, char **argv)
 {
     char *kubeconfig = NULL, *node = NULL, *endpoint = NULL, *root = NULL, *pod_cidr = NULL,
          *cluster_cidr = NULL, *cni_dir = NULL, *bridge = NULL, *node_ip = NULL, *labels = NULL,
-         *taints = NULL, *dns = NULL, *domain = NULL, *log_dir = NULL;
+         *taints = NULL, *dns = NULL, *domain = NULL, *log_dir = NULL, *manifests = NULL;
     int max_pods = 110, workers = 4, port = 10250;
     const cube_flag_t flags[] = {
         {"kubeconfig", CUBE_FLAG_STRING, &kubeconfig, "Path to the kubeconfig (required)"},
@@ -41,6 +41,8 @@ int cube_cmd_kubelet(int argc, char **argv)
         {"port", CUBE_FLAG_INT, &port, "Port of the kubelet's HTTPS server (0: none)"},
         {"max-pods", CUBE_FLAG_INT, &max_pods, "Pods this node accepts (default 110)"},
         {"pod-workers", CUBE_FLAG_INT, &workers, "Pods synced in parallel (default 4)"},
+        {"pod-manifest-path", CUBE_FLAG_STRING, &manifests,
+         "Directory of static pod manifests (one Pod per file), run with mirror pods in the API"},
     };
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     int exit_code = 0;
@@ -87,6 +89,7 @@ int cube_cmd_kubelet(int argc, char **argv)
         .port = port,
         .max_pods = max_pods,
         .workers = workers,
+        .pod_manifest_path = manifests && *manifests ? manifests : NULL,
     };
     atomic_bool stop = false;
     signal(SIGPIPE, SIG_IGN);
@@ -98,6 +101,7 @@ int cube_cmd_kubelet(int argc, char **argv)
     cube_cmd_signals_stop(sig);
 done:
     free(kubeconfig);
+    free(manifests);
     free(node);
     free(endpoint);
     free(root);

@@ -171,6 +171,7 @@ typedef struct kubelet {
     struct cube_http_server *server; /* :10250 (server.c) */
     bool server_auth; /* client certificates required (the cluster CA was found) */
     json_t *probes; /* "uid/container/kind" -> {cid, ok, fail, result, next} (probes.c) */
+    json_t *static_pods; /* "ns/name" -> static pod from --pod-manifest-path (static.c) */
 } kubelet_t;
 
 /* node.c: registration, lease, status. */
@@ -198,6 +199,14 @@ void kl_probes_forget(kubelet_t *k, const char *uid);
  * ("Exec lifecycle hook ([...]) for Container ... failed - error: ..."). */
 int kl_run_hook(kubelet_t *k, const json_t *pod, const json_t *c, const char *cid,
                 const json_t *handler, int timeout_s, char *msg, size_t msglen);
+
+/* static.c: reads the manifest directory, queues the static pods that appeared, changed or
+ * went, and keeps one current mirror pod in the API per static pod (none without one). */
+void kl_static_sync(kubelet_t *k);
+/* The static pod of key "ns/name" (new reference), or NULL. */
+json_t *kl_static_get(kubelet_t *k, const char *key);
+/* The kubernetes.io/config.mirror annotation of a mirror pod (its static pod's uid), or NULL. */
+const char *kl_mirror_hash(const json_t *pod);
 
 /* server.c: starts the HTTPS server on cfg->port (nothing when 0). */
 int kl_server_start(kubelet_t *k, cube_err_t *err);

@@ -196,6 +196,7 @@ static void kubelet_clear(kubelet_t *k)
     json_decref(k->waiting);
     json_decref(k->image_backoff);
     json_decref(k->probes);
+    json_decref(k->static_pods);
     pthread_mutex_destroy(&k->lock);
 }
 
@@ -216,6 +217,7 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
     k.waiting = json_object();
     k.image_backoff = json_object();
     k.probes = json_object();
+    k.static_pods = json_object();
     if (cube_mkdir_p(cfg->root_dir, 0750, err) < 0 || cube_mkdir_p(cfg->pod_log_dir, 0755, err) < 0)
         return -1;
     kl_machine_read(cfg->root_dir, &k.machine);
@@ -270,6 +272,8 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
     if (cube_informers_wait_synced(k.informers, 30000) < 0)
         cube_log_warn("pod informer not synced after 30s; continuing");
 
+    /* static pods known before any worker runs: their mirrors are not orphans */
+    kl_static_sync(&k);
     int nworkers = cfg->workers > 0 ? cfg->workers : 4;
     pthread_t *workers = xcalloc((size_t)nworkers, sizeof(pthread_t));
     for (int i = 0; i < nworkers; i++)
@@ -291,6 +295,7 @@ int cube_kubelet_run(const cube_kubelet_config_t *cfg, const atomic_bool *stop, 
         if (!net && now - last_runtime > 2000000000ull)
             net = setup_network(&k);
         bool changed = false;
+        kl_static_sync(&k);
         /* runtime Status: every second until ready, then every 5 s */
         if (now - last_runtime > (ready_reported ? 5000000000ull : 1000000000ull)) {
             changed = check_runtime(&k);

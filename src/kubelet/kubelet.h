@@ -39,6 +39,7 @@ typedef struct cube_kubelet_config {
     int port; /* the kubelet's HTTPS server (10250); 0: none */
     int max_pods; /* 110 */
     int workers; /* pod workers; 0: 4 */
+    const char *pod_manifest_path; /* static pods' manifest directory, or NULL */
 } cube_kubelet_config_t;
 
 /*

@@ -837,7 +837,9 @@ static void kill_orphans(kubelet_t *k, const char *ns, const char *name, const c
 
 /* ---- status -------------------------------------------------------------------------- */
 
-static void send_status(kubelet_t *k, const json_t *pod, pod_rt_t *r)
+/* Writes the status of pod (what runs) to target (its API object: the pod itself, or the
+ * mirror of a static pod) when it changed. */
+static void send_status(kubelet_t *k, const json_t *pod, const json_t *target, pod_rt_t *r)
 {
     const char *uid = pod_str(pod, "metadata", "uid");
     pthread_mutex_lock(&k->lock);
@@ -845,7 +847,7 @@ static void send_status(kubelet_t *k, const json_t *pod, pod_rt_t *r)
     pthread_mutex_unlock(&k->lock);
     r->st.host_ip = k->node_ip;
     kl_probe_ready(k, uid, &r->st);
-    const json_t *old = json_object_get(pod, "status");
+    const json_t *old = json_object_get(target, "status");
     json_auto_t *st = kl_pod_status(pod, &r->st, old, time(NULL));
     if (kl_status_equal(st, old))
         return;
@@ -854,7 +856,8 @@ static void send_status(kubelet_t *k, const json_t *pod, pod_rt_t *r)
     for (size_t i = 0; i < CUBE_ARRAY_SIZE(clear); i++)
         if (!json_object_get(st, clear[i]) && json_object_get(old, clear[i]))
             json_object_set_new(st, clear[i], json_null());
-    json_auto_t *patch = json_pack("{s:{s:s},s:O}", "metadata", "uid", uid, "status", st);
+    json_auto_t *patch = json_pack("{s:{s:s},s:O}", "metadata", "uid",
+                                   pod_str(target, "metadata", "uid"), "status", st);
     cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
     if (cube_client_patch(k->client, cube_api_resource_find("", "v1", "pods"),
                           pod_str(pod, "metadata", "namespace"), pod_str(pod, "metadata", "name"),
@@ -924,8 +927,14 @@ int kl_pod_sync(kubelet_t *k, const char *key)
 {
     _cleanup_free_ char *ns = NULL, *name = NULL;
     cube_split_key(key, &ns, &name);
-    json_auto_t *pod = cube_informer_get(k->pods, ns, name);
-    if (!pod) {
+    /* a static pod runs from its manifest; the API's copy of it is its mirror */
+    json_auto_t *pod = kl_static_get(k, key);
+    bool is_static = pod != NULL;
+    json_auto_t *mirror = pod ? cube_informer_get(k->pods, ns, name) : NULL;
+    if (!pod)
+        pod = cube_informer_get(k->pods, ns, name);
+    if (!pod || (!mirror && kl_mirror_hash(pod))) {
+        /* gone, or the mirror of a static pod that is gone */
         kill_orphans(k, ns, name, NULL);
         return 0;
     }
@@ -1079,7 +1088,8 @@ int kl_pod_sync(kubelet_t *k, const char *key)
             return 2000;
         }
     }
-    send_status(k, pod, &r);
+    if (!is_static || mirror) /* a static pod's status goes to its mirror, once there is one */
+        send_status(k, pod, is_static ? mirror : pod, &r);
     return (int)requeue;
 }
 

@@ -357,6 +357,14 @@ void kl_probe_all(kubelet_t *k)
         const json_t *pod = pods[i];
         if (cube_json_str(pod, "metadata", "deletionTimestamp", NULL))
             continue;
+        /* a mirror pod's probes belong to its static pod: the same spec, the static uid */
+        json_auto_t *as_static = NULL;
+        if (kl_mirror_hash(pod)) {
+            as_static = json_deep_copy(pod);
+            json_object_set_new(json_object_get(as_static, "metadata"), "uid",
+                                json_string(kl_mirror_hash(pod)));
+            pod = as_static;
+        }
         _cleanup_free_ char *key = cube_object_key(pod);
         size_t j;
         json_t *cs;

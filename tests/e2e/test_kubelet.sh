@@ -53,7 +53,8 @@ kl_start() {
     "$CUBE" kubelet --config /dev/null --kubeconfig "$CUBE_KUBECONFIG" --node-name "$KL_NODE" \
         --container-runtime-endpoint "unix://$KL_SOCK" --root-dir "$KL_DIR/kubelet" \
         --pod-cidr "$KL_SUBNET.0/24" --cni-bridge "$KL_BRIDGE" --pod-log-dir "$KL_DIR/pods" \
-        --port "$KL_PORT" -v 2 </dev/null >>"$KL_DIR/kubelet.log" 2>&1 &
+        --port "$KL_PORT" --pod-manifest-path "$KL_DIR/manifests" -v 2 </dev/null \
+        >>"$KL_DIR/kubelet.log" 2>&1 &
     KL_PID=$!
     export KL_PID
     [ -n "${TESTS_TMP:-}" ] && echo "$KL_PID" >>"$TESTS_TMP/pids"
@@ -539,4 +540,50 @@ test_kubelet_failed_post_start_hook() {
     assert_ok kc get events --field-selector involvedObject.name=badhook -o custom-columns=R:.reason,M:.message --no-headers
     assert_match "$OUT" '^FailedPostStartHook +Exec lifecycle hook \(\["sh","-c","exit 7"\]\) for Container "main" in Pod "badhook_default\([0-9a-f-]+\)" failed - error: '
     assert_match "$OUT" '^Killing +FailedPostStartHook$'
+}
+
+# Static pods: a manifest in --pod-manifest-path runs as "<name>-<node>" with a mirror pod in
+# the API; a deleted mirror comes back without the containers restarting; removing the file
+# stops the pod and deletes the mirror.
+test_kubelet_static_pod_and_mirror() {
+    kl_setup
+    mkdir -p "$KL_DIR/manifests"
+    cat >"$KL_DIR/manifests/.web.yaml.tmp" <<'EOF2'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: static-web
+  labels: {app: static-web}
+spec:
+  containers:
+  - name: web
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, "echo static-body > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+EOF2
+    mv "$KL_DIR/manifests/.web.yaml.tmp" "$KL_DIR/manifests/web.yaml"
+    local pod="static-web-$KL_NODE"
+    wait_until 30 phase_is "$pod" Running
+    assert_ok kc get pod "$pod" -o json
+    local j=$OUT uid1
+    assert_eq "file" "$(jq -r '.metadata.annotations["kubernetes.io/config.source"]' <<<"$j")"
+    assert_eq "$(jq -r '.metadata.annotations["kubernetes.io/config.hash"]' <<<"$j")" \
+        "$(jq -r '.metadata.annotations["kubernetes.io/config.mirror"]' <<<"$j")" "mirror annotation"
+    assert_eq "Node/$KL_NODE" "$(jq -r '.metadata.ownerReferences[0] | "\(.kind)/\(.name)"' <<<"$j")"
+    uid1=$(jq -r .metadata.uid <<<"$j")
+    local ip
+    ip=$(jq -r .status.podIP <<<"$j")
+    http_body "$ip:8080" index.html
+    assert_eq "static-body" "$BODY"
+    # a deleted mirror is recreated; the static pod keeps running untouched
+    assert_ok kc delete pod "$pod" --wait=false
+    wait_until 20 sh -c "[ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod '$pod' -o jsonpath='{.metadata.uid}' 2>/dev/null)\" != '' ] && [ \"\$(kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod '$pod' -o jsonpath='{.metadata.uid}' 2>/dev/null)\" != '$uid1' ]"
+    wait_until 20 phase_is "$pod" Running
+    assert_eq 0 "$(pod_field "$pod" '{.status.containerStatuses[0].restartCount}')" "no restart"
+    http_body "$ip:8080" index.html
+    assert_eq "static-body" "$BODY" "the same sandbox still serves"
+    # the file goes: the pod stops and its mirror is deleted
+    rm "$KL_DIR/manifests/web.yaml"
+    wait_until 30 sh -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod '$pod' >/dev/null 2>&1"
+    wait_until 20 sh -c "! curl -s --max-time 1 http://$ip:8080/ >/dev/null"
 }
