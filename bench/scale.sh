@@ -10,7 +10,7 @@
 #
 # Usage: CUBE=/abs/path/to/cube bench/scale.sh
 # Knobs: NODES (5000), PODS (10000), ZONES (10), SCALE_PORT (27443), SCALE_KEEP (keep temp dir),
-#        WORKLOADS ("plain antiaffinity spread")
+#        WORKLOADS ("plain antiaffinity spread"), SCALE_REQUESTS (print the API requests made)
 set -uo pipefail
 : "${CUBE:?set CUBE to the absolute path of the cube binary}"
 NODES=${NODES:-5000}
@@ -53,13 +53,17 @@ until grep -q "nodes registered" "$T/hollow.log" 2>/dev/null; do sleep 0.2; done
 echo "scale bench: $NODES hollow nodes registered in $(grep -o 'registered in [0-9.]* s' "$T/hollow.log" | cut -d' ' -f3) s"
 
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# cpu_s PID: user+system CPU seconds the process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+apiserver=${pids[0]}
 
 # run NAME REPLICAS OVERRIDES-JSON: scales a deployment from 0 and times it to all ready.
 run() {
     local name=$1 n=$2 spec=$3
     $K create deployment "$name" --image nginx --replicas 0 >/dev/null
     [ -n "$spec" ] && $K patch deployment "$name" --type merge -p "$spec" >/dev/null
-    local start end ready=0
+    local start end ready=0 c0=() c1=() p
+    for p in "$apiserver" "$cm" "$sched" "$hollow"; do c0+=("$(cpu_s "$p")"); done
     start=$(date +%s.%N)
     $K scale deployment "$name" --replicas "$n" >/dev/null
     local deadline=$((SECONDS + 600))
@@ -69,10 +73,28 @@ run() {
         ready=${ready:-0}
     done
     end=$(date +%s.%N)
+    for p in "$apiserver" "$cm" "$sched" "$hollow"; do c1+=("$(cpu_s "$p")"); done
     local secs
     secs=$(echo "$end - $start" | bc -l)
     printf '  %-14s %6d pods ready in %7.2f s = %7.0f pods/s%s\n' "$name" "$n" "$secs" \
         "$(echo "$n / $secs" | bc -l)" "$([ "$ready" = "$n" ] || echo "  (only $ready ready: TIMED OUT)")"
+    # where the CPU went: seconds per component over the run, and per pod
+    printf '  %-14s CPU s: apiserver %.2f, controller-manager %.2f, scheduler %.2f, hollow %.2f (%.0f us per pod in all)\n' \
+        "" "$(echo "${c1[0]} - ${c0[0]}" | bc -l)" "$(echo "${c1[1]} - ${c0[1]}" | bc -l)" \
+        "$(echo "${c1[2]} - ${c0[2]}" | bc -l)" "$(echo "${c1[3]} - ${c0[3]}" | bc -l)" \
+        "$(echo "(${c1[0]} + ${c1[1]} + ${c1[2]} + ${c1[3]} - ${c0[0]} - ${c0[1]} - ${c0[2]} - ${c0[3]}) * 1000000 / $n" | bc -l)"
+    if [ -n "${SCALE_REQUESTS:-}" ]; then
+        # the API requests the run made, by verb and resource (busiest first)
+        $K get --raw /metrics | awk -F'[{},]' '/^apiserver_request_total\{/ {
+            v = ""; r = ""; sr = ""
+            for (i = 2; i < NF; i++) {
+                if ($i ~ /^verb=/) v = substr($i, 7, length($i) - 7)
+                if ($i ~ /^resource=/) r = substr($i, 11, length($i) - 11)
+                if ($i ~ /^subresource=/) sr = substr($i, 14, length($i) - 14)
+            }
+            split($0, parts, " "); n[v " " r (sr != "" ? "/" sr : "")] += parts[2]
+        } END { for (k in n) printf "    %8d %s\n", n[k], k }' | sort -rn | head -15
+    fi
     $K delete deployment "$name" --wait=false >/dev/null
     # wait for the pods to be gone before the next workload
     while [ "$($K get pods --no-headers 2>/dev/null | head -1 | wc -l)" != 0 ] && [ $SECONDS -lt $((deadline + 300)) ]; do
