@@ -96,8 +96,8 @@ void cube_obj_unref(cube_obj_t *o)
     free(o->ns);
     free(o->name);
     cube_bytes_unref(o->json);
-    cube_bytes_unref(o->meta);
-    cube_bytes_unref(o->cells);
+    cube_bytes_unref(atomic_load(&o->meta_lazy));
+    cube_bytes_unref(atomic_load(&o->cells_lazy));
     cube_bytes_unref(o->attrs);
     free(o);
 }
@@ -116,6 +116,7 @@ cube_obj_t *cube_obj_build(const cube_resource_t *r, const char *key, const cube
     atomic_init(&o->refs, 1);
     o->key = xstrdup(key);
     o->rev = rev;
+    o->res = r;
     o->json = cube_encode_with_rv(value->data, value->len, rev);
     json_auto_t *obj = json_loadb(value->data, value->len, 0, NULL);
     json_t *meta = json_object_get(obj, "metadata");
@@ -124,43 +125,64 @@ cube_obj_t *cube_obj_build(const cube_resource_t *r, const char *key, const cube
     o->ns = xstrdup(ns ? ns : "");
     o->name = xstrdup(name ? name : "");
     json_auto_t *attrs = json_object();
-    if (json_is_object(meta)) {
-        json_t *labels = json_object_get(meta, "labels");
-        if (json_is_object(labels))
-            json_object_set(attrs, "l", labels);
-        json_auto_t *m = json_copy(meta);
-        json_object_del(m, "managedFields");
-        char rv[32];
-        snprintf(rv, sizeof(rv), "%lld", (long long)rev);
-        json_object_set_new(m, "resourceVersion", json_string(rv));
-        size_t len;
-        char *s = cube_json_dump(m, &len);
-        o->meta = cube_bytes_new(s, len);
-        free(s);
-        json_object_set_new(meta, "resourceVersion", json_string(rv));
-    }
-    if (obj && r) {
+    json_t *labels = json_object_get(meta, "labels");
+    if (json_is_object(labels))
+        json_object_set(attrs, "l", labels);
+    if (obj && r)
         json_object_set_new(attrs, "f", cube_api_field_attrs(r, obj));
-        json_auto_t *cells = cube_api_table_cells(r, obj);
-        cube_buf_t b = CUBE_BUF_INIT;
-        size_t i;
-        json_t *cell;
-        json_array_foreach(cells, i, cell)
-        {
-            if (i)
-                cube_buf_putc(&b, 0x1f);
-            char *s = json_dumps(cell, JSON_COMPACT | JSON_ENCODE_ANY);
-            cube_buf_puts(&b, s ? s : "null");
-            free(s);
-        }
-        if (b.data)
-            o->cells = cube_bytes_from_buf(&b);
-    }
     size_t alen;
     char *as = cube_json_dump(attrs, &alen);
     o->attrs = cube_bytes_new(as, alen);
     free(as);
     return o;
+}
+
+/* Publishes b as *slot unless another thread got there first; returns what is there. */
+static const cube_bytes_t *publish(_Atomic(cube_bytes_t *) *slot, cube_bytes_t *b)
+{
+    cube_bytes_t *none = NULL;
+    if (atomic_compare_exchange_strong(slot, &none, b))
+        return b;
+    cube_bytes_unref(b);
+    return none;
+}
+
+const cube_bytes_t *cube_obj_meta(cube_obj_t *o)
+{
+    cube_bytes_t *have = atomic_load(&o->meta_lazy);
+    if (have)
+        return have;
+    json_auto_t *obj = json_loadb(o->json->data, o->json->len, 0, NULL);
+    json_t *meta = json_object_get(obj, "metadata");
+    if (!json_is_object(meta))
+        return publish(&o->meta_lazy, cube_bytes_new("{}", 2));
+    json_object_del(meta, "managedFields");
+    size_t len;
+    char *s = cube_json_dump(meta, &len);
+    cube_bytes_t *b = cube_bytes_new(s, len);
+    free(s);
+    return publish(&o->meta_lazy, b);
+}
+
+const cube_bytes_t *cube_obj_cells(cube_obj_t *o)
+{
+    cube_bytes_t *have = atomic_load(&o->cells_lazy);
+    if (have)
+        return have;
+    json_auto_t *obj = json_loadb(o->json->data, o->json->len, 0, NULL);
+    json_auto_t *cells = obj && o->res ? cube_api_table_cells(o->res, obj) : NULL;
+    cube_buf_t b = CUBE_BUF_INIT;
+    size_t i;
+    json_t *cell;
+    json_array_foreach(cells, i, cell)
+    {
+        if (i)
+            cube_buf_putc(&b, 0x1f);
+        char *s = json_dumps(cell, JSON_COMPACT | JSON_ENCODE_ANY);
+        cube_buf_puts(&b, s ? s : "null");
+        free(s);
+    }
+    return publish(&o->cells_lazy, b.data ? cube_bytes_from_buf(&b) : cube_bytes_new("", 0));
 }
 
 /* ---- collections -------------------------------------------------------- */

@@ -99,8 +99,9 @@ void cube_encode_table_row(cube_buf_t *b, const cube_obj_t *o, const cube_resour
     size_t n;
     const cube_table_column_t *cols = cube_api_table_columns(r, &n);
     cube_buf_puts(b, "{\"cells\":[");
-    const char *p = o->cells ? o->cells->data : "";
-    const char *end = p + (o->cells ? o->cells->len : 0);
+    const cube_bytes_t *cells = cube_obj_cells((cube_obj_t *)o);
+    const char *p = cells->data;
+    const char *end = p + cells->len;
     for (size_t i = 0; i < n; i++) {
         const char *sep = memchr(p, 0x1f, (size_t)(end - p));
         if (!sep)
@@ -140,7 +141,8 @@ void cube_encode_partial_meta(cube_buf_t *b, const cube_obj_t *o, const char *ve
                     "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/%s\","
                     "\"metadata\":",
                     version);
-    cube_buf_append(b, o->meta ? o->meta->data : "{}", o->meta ? o->meta->len : 2);
+    const cube_bytes_t *meta = cube_obj_meta((cube_obj_t *)o);
+    cube_buf_append(b, meta->data, meta->len);
     cube_buf_putc(b, '}');
 }
 

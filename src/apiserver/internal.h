@@ -131,13 +131,21 @@ typedef struct cube_obj {
     char *name;
     int64_t rev; /* mod revision = resourceVersion */
     cube_bytes_t *json; /* the full object, resourceVersion included */
-    cube_bytes_t *meta; /* its metadata object (managedFields left out), for Tables and
-                           PartialObjectMetadata */
-    cube_bytes_t *cells; /* Table cells (JSON array; age columns as Unix times) */
+    const cube_resource_t *res; /* its type (NULL: unknown), for the cells */
+    /* Derived on first use (most objects are never listed as a Table or as metadata, and
+       building them on every write cost ~5% of a write): read through cube_obj_meta/cells. */
+    _Atomic(cube_bytes_t *) meta_lazy; /* metadata (managedFields left out) */
+    _Atomic(cube_bytes_t *) cells_lazy; /* Table cells ("\x1f"-separated JSON values) */
     /* What selectors match on, kept compact as JSON text (parsed only when a
        selector asks): {"l": metadata.labels, "f": field selector attributes}. */
     cube_bytes_t *attrs;
 } cube_obj_t;
+
+/* o's metadata object as JSON (managedFields left out), for Tables and
+   PartialObjectMetadata; its Table cells (JSON values separated by 0x1f, age columns as Unix
+   times; empty without a printer). Computed once, on first use; any thread. Borrowed. */
+const cube_bytes_t *cube_obj_meta(cube_obj_t *o);
+const cube_bytes_t *cube_obj_cells(cube_obj_t *o);
 
 /* Whether o matches both selectors (NULL = any). */
 bool cube_obj_matches(const cube_obj_t *o, const cube_selector_t *labels,
