@@ -7,6 +7,10 @@
  * whose differences against the cache are delivered as adds, updates and
  * deletes. The cache holds each object once (a jansson reference shared with
  * every reader) in a key -> object map, plus per-index value -> key-set maps.
+ * Objects are kept without metadata.managedFields, as the Kubernetes
+ * controller manager and scheduler configure their informers (a transform
+ * that trims them): no control loop reads them, and they are often the
+ * largest part of an object's metadata.
  *
  * Locks: `dispatch` serializes cache changes with handler calls (events reach
  * every handler one at a time, in order; handlers added late get their
@@ -174,6 +178,7 @@ static void index_add(index_t *ix, const json_t *obj, const char *key)
 /* Stores obj under key (a new reference is taken); old: the replaced object or NULL. */
 static void cache_put(cube_informer_t *inf, const char *key, json_t *obj, const json_t *old)
 {
+    json_object_del(json_object_get(obj, "metadata"), "managedFields");
     pthread_rwlock_wrlock(&inf->cache_lock);
     for (size_t i = 0; i < inf->nindexes; i++) {
         if (old)

@@ -80,6 +80,7 @@ int cube_cmd_apiserver(int argc, char **argv)
         .watch_cache_events = history,
         .compact_interval_sec = compact,
     };
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     if (cube_apiserver_run(&cfg, &err) < 0) {
         fprintf(stderr, "cube apiserver: %s\n", err.msg);
         exit_code = 1;

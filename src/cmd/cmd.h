@@ -60,5 +60,9 @@ typedef struct cube_flag {
  */
 int cube_flags_parse(const char *cmd, const cube_flag_t *flags, size_t n, int argc, char **argv,
                      const char *config_file, cube_err_t *err);
+/* Logs every flag's effective value ("FLAG: --name=\"value\""; tokens, passwords and
+ * secrets redacted), as Kubernetes' components do at start: daemons call it once their
+ * flags are validated, so that a configuration audit reads them from the log. */
+void cube_flags_log(const cube_flag_t *flags, size_t n);
 
 #endif

@@ -59,6 +59,7 @@ int cube_cmd_controller_manager(int argc, char **argv)
     };
 
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_controller_manager_run(&cfg, kubeconfig, controllers ? controllers : "*", leader_elect,
                                     &stop, &err) < 0) {

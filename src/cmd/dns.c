@@ -56,6 +56,7 @@ int cube_cmd_dns(int argc, char **argv)
     };
     signal(SIGPIPE, SIG_IGN);
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_dns_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube dns: %s\n", err.msg);

@@ -398,13 +398,6 @@ static int parse_args(parser_t *p, int argc, char **argv, cube_err_t *err)
     return 0;
 }
 
-/* The long-running components: they log their effective flags at start, as Kubernetes'
- * components do ("FLAG: --name=\"value\""), so that a configuration audit reads them
- * from the log. Command-line tools stay quiet. */
-static const char *const daemons[] = {
-    "apiserver", "controller-manager", "scheduler", "kubelet", "proxy",
-    "dns",       "network-policy",     "server",    "agent",   "hollow-nodes"};
-
 static bool secret_flag(const char *name)
 {
     size_t n = strlen(name);
@@ -412,15 +405,10 @@ static bool secret_flag(const char *name)
            strstr(name, "password") || strstr(name, "secret");
 }
 
-static void log_flags(const parser_t *p)
+void cube_flags_log(const cube_flag_t *flags, size_t n)
 {
-    bool daemon = false;
-    for (size_t i = 0; i < CUBE_ARRAY_SIZE(daemons); i++)
-        daemon |= !strcmp(p->cmd, daemons[i]);
-    if (!daemon)
-        return;
-    for (size_t i = 0; i < p->n; i++) {
-        const cube_flag_t *f = &p->flags[i];
+    for (size_t i = 0; i < n; i++) {
+        const cube_flag_t *f = &flags[i];
         if (f->type == CUBE_FLAG_INT) {
             cube_log_info("FLAG: --%s=\"%d\"", f->name, *(int *)f->target);
         } else if (f->type == CUBE_FLAG_BOOL) {
@@ -428,9 +416,7 @@ static void log_flags(const parser_t *p)
         } else {
             const char *v = *(char **)f->target;
             cube_log_info("FLAG: --%s=\"%s\"", f->name,
-                          v && *v && secret_flag(f->name) ? "<redacted>"
-                          : v                             ? v
-                                                          : "");
+                          v && *v && secret_flag(f->name) ? "<redacted>" : v ? v : "");
         }
     }
 }
@@ -472,8 +458,5 @@ int cube_flags_parse(const char *cmd, const cube_flag_t *flags, size_t n, int ar
         if (load_config(&p, config_file, err) < 0)
             return -1;
     }
-    if (parse_args(&p, argc, argv, err) < 0)
-        return -1;
-    log_flags(&p);
-    return 0;
+    return parse_args(&p, argc, argv, err);
 }

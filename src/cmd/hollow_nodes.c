@@ -56,6 +56,7 @@ int cube_cmd_hollow_nodes(int argc, char **argv)
         .zones = zones,
     };
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_hollow_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube hollow-nodes: %s\n", err.msg);

@@ -93,6 +93,7 @@ int cube_cmd_kubelet(int argc, char **argv)
     };
     atomic_bool stop = false;
     signal(SIGPIPE, SIG_IGN);
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_kubelet_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube kubelet: %s\n", err.msg);

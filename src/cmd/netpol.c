@@ -57,6 +57,7 @@ int cube_cmd_netpol(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_netpol_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube network-policy: %s\n", err.msg);

@@ -52,6 +52,7 @@ int cube_cmd_scheduler(int argc, char **argv)
     };
 
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_scheduler_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube scheduler: %s\n", err.msg);

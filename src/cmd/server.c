@@ -56,6 +56,7 @@ int cube_cmd_server(int argc, char **argv)
         .have_command = cube_cmd_exists,
     };
     atomic_bool stop = false;
+    cube_flags_log(flags, CUBE_ARRAY_SIZE(flags));
     cube_cmd_signals_t *sig = cube_cmd_signals_start(&stop);
     if (cube_server_run(&cfg, &stop, &err) < 0) {
         fprintf(stderr, "cube server: %s\n", err.msg);
