@@ -416,7 +416,9 @@ void cube_flags_log(const cube_flag_t *flags, size_t n)
         } else {
             const char *v = *(char **)f->target;
             cube_log_info("FLAG: --%s=\"%s\"", f->name,
-                          v && *v && secret_flag(f->name) ? "<redacted>" : v ? v : "");
+                          v && *v && secret_flag(f->name) ? "<redacted>"
+                          : v                             ? v
+                                                          : "");
         }
     }
 }
