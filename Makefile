@@ -24,6 +24,13 @@ CFLAGS   += -std=gnu17 -Ulinux -D_GNU_SOURCE -DCUBE_HAVE_ZLIB -Isrc -I$(BUILD)/g
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lcmocka -lm -pthread
 LDLIBS_MAIN := $(filter-out -lcmocka,$(LDLIBS))
+# The cube binary allocates with jemalloc: every request builds and frees thousands of small
+# JSON nodes, and glibc's malloc spent ~20% of the API server's CPU on them (its fastbin
+# consolidation before each large allocation); jemalloc takes ~20% less CPU per write
+# (docs/PERFORMANCE.md). Sanitizer builds keep their own allocator.
+ifeq ($(SAN),)
+LDLIBS_MAIN += -ljemalloc
+endif
 
 ifeq ($(SAN),asan)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

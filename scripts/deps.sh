@@ -12,7 +12,7 @@ want=(
     libcurl4-openssl-dev libssl-dev zlib1g-dev libcmocka-dev libclang-rt-14-dev libyaml-dev
     python3-kubernetes python3-pytest python3-yaml
     nginx wrk etcd-server jq curl openssl procps bc nftables
-    libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libldns-dev dnsutils
+    libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libldns-dev dnsutils libjemalloc-dev
     containerd runc containernetworking-plugins busybox-static iproute2 file conntrack ipset
 )
 optional=(hey) # installed when Debian has it

