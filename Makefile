@@ -47,7 +47,7 @@ endif
 ONLY     ?= */*.c
 LIB_SRCS  := $(sort $(filter-out src/cmd/main.c src/pause/%,$(wildcard $(addprefix src/,$(ONLY)))))
 # protobuf-c code generated from proto/*.proto (never committed)
-GEN_OBJS  := $(BUILD)/gen/cri.pb-c.o $(BUILD)/gen/openapiv2.pb-c.o
+GEN_OBJS  := $(BUILD)/gen/cri.pb-c.o $(BUILD)/gen/openapiv2.pb-c.o $(BUILD)/gen/health.pb-c.o
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_OBJS)
 UNIT     ?= */test_*.c
 UNIT_SRCS := $(sort $(wildcard $(addprefix tests/unit/,$(UNIT))))

@@ -17,6 +17,9 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 typedef struct msg {
     struct msg *next;
@@ -49,7 +52,9 @@ typedef struct call {
 } call_t;
 
 struct cube_grpc_conn {
-    char *path; /* the unix socket */
+    char *path; /* the unix socket, or NULL for a TCP target */
+    char *host; /* TCP: a numeric IPv4/IPv6 address */
+    int port; /* TCP */
     pthread_t thread;
     int wakefd; /* eventfd: a caller has something for the I/O thread */
 
@@ -354,15 +359,65 @@ static int stream_close_cb(nghttp2_session *s, int32_t stream_id, uint32_t error
 
 /* ---- connection (I/O thread) ----------------------------------------------- */
 
+/* A connected TCP socket to c->host:c->port, or -1 with errno. Blocking connect: TCP
+ * targets are probes, whose callers bound the whole call with their deadline. */
+static int tcp_connect(const cube_grpc_conn_t *c)
+{
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, c->host, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)c->port);
+        len = sizeof(*in4);
+    } else if (inet_pton(AF_INET6, c->host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)c->port);
+        len = sizeof(*in6);
+    } else {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
 static int conn_open(cube_grpc_conn_t *c, char *errbuf, size_t errlen)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
-        snprintf(errbuf, errlen, "connection error: dial unix %s: connect: %s", c->path,
-                 strerror(errno));
+    int fd;
+    if (c->path) {
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            int e = errno;
+            close(fd);
+            fd = -1;
+            errno = e;
+        }
+    } else {
+        fd = tcp_connect(c);
+    }
+    if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+        if (c->path)
+            snprintf(errbuf, errlen, "connection error: dial unix %s: connect: %s", c->path,
+                     strerror(errno));
+        else
+            snprintf(errbuf, errlen, "connection error: dial tcp %s:%d: connect: %s", c->host,
+                     c->port, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -536,15 +591,39 @@ static void *io_main(void *arg)
 int cube_grpc_conn_new(const char *target, cube_grpc_conn_t **ret, cube_err_t *err)
 {
     const char *path = target;
-    if (!strncmp(path, "unix://", 7))
+    _cleanup_free_ char *host = NULL;
+    int port = 0;
+    if (!strncmp(path, "unix://", 7)) {
         path += 7;
-    else if (!strncmp(path, "unix:", 5))
+    } else if (!strncmp(path, "unix:", 5)) {
         path += 5;
-    if (path[0] != '/' || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+    } else if (path[0] != '/') {
+        /* ipv4:ADDR:PORT, or ADDR:PORT / [ADDR6]:PORT with a numeric address */
+        const char *t = !strncmp(target, "ipv4:", 5) ? target + 5 : target;
+        const char *colon = strrchr(t, ':');
+        char *end = NULL;
+        long p = colon ? strtol(colon + 1, &end, 10) : 0;
+        if (!colon || !end || *end || p <= 0 || p > 65535)
+            return cube_err_badrequest(
+                err, "grpc target %s: want unix:/absolute/path of a unix socket or ADDRESS:PORT",
+                target);
+        if (t[0] == '[' && colon > t + 1 && colon[-1] == ']')
+            host = xstrndup(t + 1, (size_t)(colon - t - 2));
+        else
+            host = xstrndup(t, (size_t)(colon - t));
+        port = (int)p;
+        path = NULL;
+        unsigned char addr[16];
+        if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1)
+            return cube_err_badrequest(err, "grpc target %s: want a numeric address", target);
+    }
+    if (path && (path[0] != '/' || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)))
         return cube_err_badrequest(err, "grpc target %s: want unix:/absolute/path of a unix socket",
                                    target);
     cube_grpc_conn_t *c = xcalloc(1, sizeof(*c));
-    c->path = xstrdup(path);
+    c->path = path ? xstrdup(path) : NULL;
+    c->host = TAKE_PTR(host);
+    c->port = port;
     c->fd = -1;
     c->pending_tail = &c->pending;
     pthread_mutex_init(&c->mu, NULL);
@@ -552,6 +631,7 @@ int cube_grpc_conn_new(const char *target, cube_grpc_conn_t **ret, cube_err_t *e
     if (c->wakefd < 0) {
         int e = errno;
         free(c->path);
+        free(c->host);
         free(c);
         return cube_err_errno(err, e, "grpc: eventfd");
     }
@@ -585,6 +665,7 @@ void cube_grpc_conn_free(cube_grpc_conn_t *c)
     close(c->wakefd);
     pthread_mutex_destroy(&c->mu);
     free(c->path);
+    free(c->host);
     free(c);
 }
 

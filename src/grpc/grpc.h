@@ -1,7 +1,8 @@
 /*
  * grpc: a minimal gRPC client, enough to speak to a container runtime (CRI)
  * and later etcd: unary and server-streaming calls over one HTTP/2
- * connection (nghttp2) on a unix socket, messages encoded with protobuf-c.
+ * connection (nghttp2) on a unix socket (or TCP, for probes), messages encoded with
+ * protobuf-c.
  * The full gRPC C core would bring 56 shared libraries and ~13 MB of RSS for
  * the two call shapes we need; this is five libraries and a few hundred lines
  * (measured: ../shared/RUNTIME-FACTS.md).
@@ -64,7 +65,9 @@ typedef struct cube_grpc_conn cube_grpc_conn_t;
 
 /*
  * A connection to target: "unix:/abs/path", "unix:///abs/path" or a plain
- * "/abs/path". Nothing is connected yet (the first call connects), so this
+ * "/abs/path"; or TCP to a numeric address, "10.0.0.5:9000", "ipv4:10.0.0.5:9000",
+ * "[fd00::5]:9000" (the kubelet's gRPC probes: cleartext HTTP/2, as they speak it).
+ * Nothing is connected yet (the first call connects), so this
  * fails only on a malformed target (BadRequest). Starts the I/O thread.
  * Caller owns *ret (cube_grpc_conn_free).
  */

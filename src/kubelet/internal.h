@@ -194,6 +194,11 @@ void kl_volumes_cleanup(kubelet_t *k, const char *uid);
 void kl_probe_all(kubelet_t *k);
 void kl_probe_ready(kubelet_t *k, const char *uid, kl_pod_state_t *s);
 void kl_probes_forget(kubelet_t *k, const char *uid);
+/* A gRPC probe (grpc.health.v1.Health/Check on host:port with service, within timeout_s):
+ * true when the answer is SERVING, else false with msg in the kubelet's words
+ * ("service unhealthy (responded with \"NOT_SERVING\")", "timeout: failed to connect ..."). */
+bool kl_grpc_probe(const char *host, int port, const char *service, int timeout_s, char *msg,
+                   size_t msglen);
 /* Runs lifecycle handler (exec, httpGet, sleep; tcpSocket is a no-op as upstream) of container
  * c (runtime id cid) within timeout_s seconds. 0, or -1 with msg in the kubelet's words
  * ("Exec lifecycle hook ([...]) for Container ... failed - error: ..."). */

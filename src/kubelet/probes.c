@@ -14,6 +14,9 @@
  */
 #include "kubelet/internal.h"
 
+#include "grpc/grpc.h"
+#include "health.pb-c.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -181,6 +184,51 @@ static bool exec_probe(kubelet_t *k, const json_t *ex, const char *cid, int time
     return true;
 }
 
+bool kl_grpc_probe(const char *host, int port, const char *service, int timeout_s, char *msg,
+                   size_t msglen)
+{
+    _cleanup_free_ char *target =
+        strchr(host, ':') ? xasprintf("[%s]:%d", host, port) : xasprintf("%s:%d", host, port);
+    _cleanup_free_ char *shown = xasprintf("%s:%d", host, port);
+    cube_grpc_conn_t *c = NULL;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_grpc_conn_new(target, &c, &err) < 0) {
+        snprintf(msg, msglen, "error: health rpc probe failed: %s", err.msg);
+        return false;
+    }
+    Grpc__Health__V1__HealthCheckRequest req = GRPC__HEALTH__V1__HEALTH_CHECK_REQUEST__INIT;
+    req.service = (char *)(service ? service : "");
+    Grpc__Health__V1__HealthCheckResponse *resp = NULL;
+    int rc = cube_grpc_call(c, "/grpc.health.v1.Health/Check", &req.base,
+                            &grpc__health__v1__health_check_response__descriptor, timeout_s * 1000,
+                            (ProtobufCMessage **)&resp, &err);
+    cube_grpc_conn_free(c);
+    if (rc < 0) {
+        int st = cube_grpc_err_status(&err);
+        if (st == CUBE_GRPC_UNAVAILABLE)
+            snprintf(msg, msglen, "timeout: failed to connect service \"%s\" within %ds: %s", shown,
+                     timeout_s, err.msg);
+        else if (st == CUBE_GRPC_UNIMPLEMENTED)
+            snprintf(msg, msglen,
+                     "this server does not implement the grpc health protocol "
+                     "(grpc.health.v1.Health): %s",
+                     err.msg);
+        else if (st == CUBE_GRPC_DEADLINE_EXCEEDED)
+            snprintf(msg, msglen, "timeout: health rpc did not complete within %ds", timeout_s);
+        else
+            snprintf(msg, msglen, "error: health rpc probe failed: %s", err.msg);
+        return false;
+    }
+    bool ok = resp->status == GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING;
+    if (!ok) {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+            &grpc__health__v1__health_check_response__serving_status__descriptor, resp->status);
+        snprintf(msg, msglen, "service unhealthy (responded with \"%s\")", v ? v->name : "UNKNOWN");
+    }
+    grpc__health__v1__health_check_response__free_unpacked(resp, NULL);
+    return ok;
+}
+
 /* Runs one probe; true on success, msg says why not. */
 static bool run_probe(kubelet_t *k, const json_t *probe, const json_t *c, const char *cid,
                       const char *pod_ip, char *msg, size_t msglen)
@@ -193,6 +241,14 @@ static bool run_probe(kubelet_t *k, const json_t *probe, const json_t *c, const 
         return http_probe(h, c, pod_ip, timeout, msg, msglen);
     if ((h = json_object_get(probe, "tcpSocket")))
         return tcp_probe(h, c, pod_ip, timeout, msg, msglen);
+    if ((h = json_object_get(probe, "grpc"))) {
+        if (!pod_ip) {
+            snprintf(msg, msglen, "no address to probe");
+            return false;
+        }
+        return kl_grpc_probe(pod_ip, (int)json_integer_value(json_object_get(h, "port")),
+                             cube_json_str(h, "service", NULL), timeout, msg, msglen);
+    }
     snprintf(msg, msglen, "unsupported probe handler");
     return false;
 }

@@ -587,3 +587,22 @@ EOF2
     wait_until 30 sh -c "! kubectl --kubeconfig '$CUBE_KUBECONFIG' get pod '$pod' >/dev/null 2>&1"
     wait_until 20 sh -c "! curl -s --max-time 1 http://$ip:8080/ >/dev/null"
 }
+
+# A gRPC liveness probe against a port where no health service answers fails with the
+# kubelet's message and restarts the container (the passing case: tests/unit/kubelet).
+test_kubelet_grpc_probe_fails_and_restarts() {
+    kl_setup
+    apply_pod grpcp '  containers:
+  - name: main
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    command: [sleep, "3600"]
+    livenessProbe:
+      grpc: {port: 9555}
+      periodSeconds: 1
+      failureThreshold: 2'
+    wait_until 30 phase_is grpcp Running
+    wait_until 30 field_is grpcp '{.status.containerStatuses[0].restartCount}' 1
+    assert_ok kc get events --field-selector involvedObject.name=grpcp -o custom-columns=R:.reason,M:.message --no-headers
+    assert_match "$OUT" '^Unhealthy +Liveness probe failed: timeout: failed to connect service "[0-9.]+:9555" within 1s: '
+}

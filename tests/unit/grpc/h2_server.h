@@ -19,6 +19,8 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 typedef enum {
     H2_REPLY, /* messages, then grpc-status/grpc-message trailers */
@@ -58,7 +60,8 @@ typedef struct h2_stream {
 } h2_stream_t;
 
 typedef struct h2_server {
-    char path[108];
+    char path[108]; /* the unix socket ("" on TCP) */
+    int port; /* TCP */
     int lfd;
     pthread_t thread;
     atomic_bool stop;
@@ -276,12 +279,30 @@ static inline h2_server_t *h2_server_start(h2_handler_fn handler, void *ud)
     return srv;
 }
 
+/* The same on TCP, 127.0.0.1 and a free port (srv->port). */
+static inline h2_server_t *h2_server_start_tcp(h2_handler_fn handler, void *ud)
+{
+    h2_server_t *srv = xcalloc(1, sizeof(*srv));
+    srv->handler = handler;
+    srv->ud = ud;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    srv->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (bind(srv->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(srv->lfd, 16) < 0 ||
+        getsockname(srv->lfd, (struct sockaddr *)&sa, &len) < 0)
+        abort();
+    srv->port = ntohs(sa.sin_port);
+    pthread_create(&srv->thread, NULL, h2_main, srv);
+    return srv;
+}
+
 static inline void h2_server_stop(h2_server_t *srv)
 {
     atomic_store(&srv->stop, true);
     pthread_join(srv->thread, NULL);
     close(srv->lfd);
-    unlink(srv->path);
+    if (srv->path[0])
+        unlink(srv->path);
     free(srv);
 }
 

@@ -73,6 +73,16 @@ static void test_bad_target(void **state)
     assert_string_equal(err.reason, "BadRequest");
     assert_null(c);
     assert_int_equal(cube_grpc_conn_new("unix:relative.sock", &c, &err), -1);
+    assert_int_equal(cube_grpc_conn_new("localhost:80", &c, &err), -1);
+    assert_int_equal(cube_grpc_conn_new("10.0.0.1:0", &c, &err), -1);
+    /* TCP to numeric addresses (the kubelet's gRPC probes) */
+    const char *ok[] = {"10.0.0.1:9000", "ipv4:10.0.0.1:9000", "[fd00::1]:9000"};
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(ok); i++) {
+        cube_err_clear(&err);
+        assert_int_equal(cube_grpc_conn_new(ok[i], &c, &err), 0);
+        cube_grpc_conn_free(c);
+        c = NULL;
+    }
 }
 
 /* ---- against the fake server -------------------------------------------------- */
@@ -361,6 +371,36 @@ static void test_shutdown_ends_blocked_calls(void **state)
     assert_int_equal(cube_grpc_err_status(&err), CUBE_GRPC_CANCELLED);
 }
 
+/* The same calls over TCP to a numeric address (the kubelet's gRPC probes). */
+static void test_tcp_unary(void **state)
+{
+    (void)state;
+    h2_server_t *srv = h2_server_start_tcp(handler, NULL);
+    _cleanup_free_ char *target = xasprintf("127.0.0.1:%d", srv->port);
+    cube_grpc_conn_t *c = NULL;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    assert_int_equal(cube_grpc_conn_new(target, &c, &err), 0);
+    cube_buf_t out = CUBE_BUF_INIT;
+    assert_int_equal(cube_grpc_unary(c, "/t.S/Echo", "hello", 5, 2000, &out, &err), 0);
+    assert_int_equal(out.len, 5);
+    assert_memory_equal(out.data, "hello", 5);
+    cube_buf_clear(&out);
+    assert_int_equal(cube_grpc_unary(c, "/t.S/NotFound", "x", 1, 2000, &out, &err), -1);
+    assert_int_equal(cube_grpc_err_status(&err), CUBE_GRPC_NOT_FOUND);
+    cube_buf_clear(&out);
+    cube_grpc_conn_free(c);
+    h2_server_stop(srv);
+    /* nobody listening: Unavailable with Go's wording */
+    cube_err_clear(&err);
+    const char *closed = "127.0.0.1:1";
+    assert_int_equal(cube_grpc_conn_new(closed, &c, &err), 0);
+    assert_int_equal(cube_grpc_unary(c, "/t.S/Echo", "x", 1, 2000, &out, &err), -1);
+    assert_int_equal(cube_grpc_err_status(&err), CUBE_GRPC_UNAVAILABLE);
+    assert_non_null(strstr(err.msg, "dial tcp 127.0.0.1:1: connect: Connection refused"));
+    cube_buf_clear(&out);
+    cube_grpc_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_status_from_http),
         cmocka_unit_test(test_message_decode),
         cmocka_unit_test(test_bad_target),
+        cmocka_unit_test(test_tcp_unary),
         cmocka_unit_test(test_unavailable),
         cmocka_unit_test_setup_teardown(test_unary_echo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unary_status_errors, setup, teardown),
