@@ -50,6 +50,7 @@ enum {
     CUBE_SUB_BINDING = 1 << 2, /* pods/binding: create */
     CUBE_SUB_FINALIZE = 1 << 3, /* namespaces/finalize: update */
     CUBE_SUB_TOKEN = 1 << 4, /* serviceaccounts/token: create (TokenRequest) */
+    CUBE_SUB_LOG = 1 << 5, /* pods/log: get, relayed from the kubelet */
 };
 
 typedef struct cube_resource {

@@ -55,7 +55,7 @@ static const cube_resource_t resources[] = {
         ALL, ST, true, false, SHORT("pvc")),
     RES("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, ALL, ST, true,
         false, SHORT("pv")),
-    RES("", "v1", "Pod", "pods", "pod", true, ALL, ST | CUBE_SUB_BINDING, true, false, SHORT("po"),
+    RES("", "v1", "Pod", "pods", "pod", true, ALL, ST | CUBE_SUB_BINDING | CUBE_SUB_LOG, true, false, SHORT("po"),
         CAT_ALL),
     RES("", "v1", "PodTemplate", "podtemplates", "podtemplate", true, ALL, 0, false, false),
     RES("", "v1", "ReplicationController", "replicationcontrollers", "replicationcontroller", true,

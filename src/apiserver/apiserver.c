@@ -124,6 +124,17 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
         goto out;
     }
     cube_log_info("certificates ready in \"%s\"", pki_dir);
+    /* the client certificate kubelets see for logs (pods/log), as kubeadm names it */
+    srv.kubelet_client_crt = xasprintf("%s/apiserver-kubelet-client.crt", pki_dir);
+    srv.kubelet_client_key = xasprintf("%s/apiserver-kubelet-client.key", pki_dir);
+    if (access(srv.kubelet_client_crt, R_OK) != 0 || access(srv.kubelet_client_key, R_OK) != 0) {
+        static const char *const orgs[] = {"system:masters", NULL};
+        if (cube_pki_issue_client(&srv.pki, "kube-apiserver-kubelet-client", orgs,
+                                  srv.kubelet_client_crt, srv.kubelet_client_key, err) < 0) {
+            cube_err_prefix(err, "certificates");
+            goto out;
+        }
+    }
 
     cube_store_options_t so = {
         .backend = "sqlite", .path = db, .compact_interval_sec = cfg->compact_interval_sec};
@@ -220,6 +231,8 @@ out:
     cube_jwt_key_free(srv.sa_key);
     cube_metrics_free(srv.metrics);
     cube_pki_clear(&srv.pki);
+    free(srv.kubelet_client_crt);
+    free(srv.kubelet_client_key);
     free(srv.service_ip);
     free(srv.advertise);
     return rc;

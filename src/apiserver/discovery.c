@@ -43,6 +43,7 @@ static const sub_t subs[] = {
     {CUBE_SUB_BINDING, "binding", "", "v1", "Binding", CUBE_VERB_CREATE},
     {CUBE_SUB_FINALIZE, "finalize", NULL, NULL, NULL, CUBE_VERB_UPDATE},
     {CUBE_SUB_TOKEN, "token", "authentication.k8s.io", "v1", "TokenRequest", CUBE_VERB_CREATE},
+    {CUBE_SUB_LOG, "log", "", "v1", "Pod", CUBE_VERB_GET},
 };
 
 /* The legacy APIResourceList entries of one resource (itself and its subresources). */

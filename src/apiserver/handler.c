@@ -126,6 +126,17 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
     reqctx_free(ctx);
 }
 
+void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype,
+                               cube_bytes_t *body)
+{
+    respond_typed(ctx, code, ctype, body);
+}
+
+void cube_reqctx_done(cube_reqctx_t *ctx)
+{
+    reqctx_free(ctx);
+}
+
 void cube_reqctx_warn(cube_reqctx_t *ctx, const char *text)
 {
     size_t i;
@@ -727,7 +738,8 @@ static int route(cube_reqctx_t *ctx, const char *path, bool *ret_watch_prefix, c
                   (!strcmp(ctx->sub, "scale") && (s & CUBE_SUB_SCALE)) ||
                   (!strcmp(ctx->sub, "binding") && (s & CUBE_SUB_BINDING)) ||
                   (!strcmp(ctx->sub, "finalize") && (s & CUBE_SUB_FINALIZE)) ||
-                  (!strcmp(ctx->sub, "token") && (s & CUBE_SUB_TOKEN));
+                  (!strcmp(ctx->sub, "token") && (s & CUBE_SUB_TOKEN)) ||
+                  (!strcmp(ctx->sub, "log") && (s & CUBE_SUB_LOG));
         if (!ok)
             return cube_err_notfound(err, "the server could not find the requested resource");
     }
@@ -769,6 +781,8 @@ static bool verb_allowed(const cube_reqctx_t *ctx)
             return !strcmp(ctx->verb, "create");
         if (!strcmp(ctx->sub, "finalize"))
             return !strcmp(ctx->verb, "update");
+        if (!strcmp(ctx->sub, "log"))
+            return !strcmp(ctx->verb, "get");
         return !strcmp(ctx->verb, "get") || !strcmp(ctx->verb, "update") ||
                !strcmp(ctx->verb, "patch");
     }
@@ -839,6 +853,8 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
                             .name = ctx->name};
     if (cube_authz_authorize(srv, &a, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
+    if (ctx->sub && !strcmp(ctx->sub, "log"))
+        return cube_podlog_handle(ctx);
 
     if (!strcmp(ctx->verb, "get") || !strcmp(ctx->verb, "list") || !strcmp(ctx->verb, "watch")) {
         accept_t acc = parse_accept(cube_http_req_header(req, "Accept"));

@@ -271,6 +271,8 @@ typedef struct cube_apiserver {
     cube_bytes_t *disc_agg_core; /* aggregated /api */
     cube_bytes_t *disc_agg_groups; /* aggregated /apis */
     json_t *disc_group_docs; /* group -> APIGroup bytes (json string), gv -> APIResourceList */
+    char *kubelet_client_crt; /* the API server's client certificate for kubelets */
+    char *kubelet_client_key;
 } cube_apiserver_t;
 
 /* What a request asks for, parsed from its method, path and query. */
@@ -292,6 +294,15 @@ void cube_reqctx_respond(cube_reqctx_t *ctx, int code,
                          cube_bytes_t *body); /* JSON body, frees ctx */
 void cube_reqctx_fail(cube_reqctx_t *ctx, const cube_err_t *err); /* Status body, frees ctx */
 char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL */
+/* Answers with body of content type ctype (metrics and Warning headers as every answer),
+ * frees ctx. Any thread. */
+void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype,
+                               cube_bytes_t *body);
+/* Frees ctx of a request answered otherwise (a stream of its own). */
+void cube_reqctx_done(cube_reqctx_t *ctx);
+/* pods/log (podlog.c): checks the request, then relays the kubelet's /containerLogs answer
+ * (streamed when following). Answers ctx from a thread of its own. */
+void cube_podlog_handle(cube_reqctx_t *ctx);
 /* Adds a `Warning: 299 - "text"` header to the response (once per text). */
 void cube_reqctx_warn(cube_reqctx_t *ctx, const char *text);
 /* Storage key of an object / prefix of a collection (ns NULL or "" for all namespaces). */

@@ -146,6 +146,16 @@ EOF
 Address: 10.43.0.1"
     http_body "$pip:8080" w.html
     assert_contains "$BODY" "Address: $cip"
+    # kubectl logs through the API server and the kubelet
+    ks run talker --image cube.local/busybox:latest --image-pull-policy IfNotPresent -- sh -c \
+        'echo first line; echo second line; exec sleep 3600' >/dev/null
+    wait_until 60 pod_running talker
+    wait_until 10 sh -c "kubectl --kubeconfig '$SRV_DIR/kubeconfig' logs talker 2>/dev/null | grep -q 'second line'"
+    assert_ok ks logs talker
+    assert_eq "first line
+second line" "$OUT"
+    assert_ok ks logs talker --tail=1
+    assert_eq "second line" "$OUT"
 }
 
 test_pods_survive_a_restart_of_the_server() {
