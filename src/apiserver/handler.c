@@ -126,8 +126,7 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
     reqctx_free(ctx);
 }
 
-void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype,
-                               cube_bytes_t *body)
+void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body)
 {
     respond_typed(ctx, code, ctype, body);
 }

@@ -296,8 +296,7 @@ void cube_reqctx_fail(cube_reqctx_t *ctx, const cube_err_t *err); /* Status body
 char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL */
 /* Answers with body of content type ctype (metrics and Warning headers as every answer),
  * frees ctx. Any thread. */
-void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype,
-                               cube_bytes_t *body);
+void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body);
 /* Frees ctx of a request answered otherwise (a stream of its own). */
 void cube_reqctx_done(cube_reqctx_t *ctx);
 /* pods/log (podlog.c): checks the request, then relays the kubelet's /containerLogs answer
