@@ -101,6 +101,7 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
     block_signals(&sigs);
     cube_apiserver_t srv = {.cfg = cfg};
     cube_http_server_t *https = NULL, *http = NULL;
+    cube_encryption_t *enc = NULL;
     int rc = -1;
     const char *dir = cfg->data_dir ? cfg->data_dir : "/var/lib/cube";
     _cleanup_free_ char *pki_dir = xasprintf("%s/pki", dir);
@@ -144,6 +145,13 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
     }
     cube_log_info("store open: sqlite \"%s\" at revision %lld", db,
                   (long long)cube_store_revision(srv.store));
+    if (cfg->encryption_provider_config && *cfg->encryption_provider_config) {
+        if (cube_encryption_load(cfg->encryption_provider_config, &enc, err) < 0)
+            goto out;
+        cube_store_set_transformer(srv.store, cube_encryption_transformer(enc));
+        cube_log_info("encryption at rest: providers from \"%s\"",
+                      cfg->encryption_provider_config);
+    }
     if (cube_cache_new(srv.store, cfg->watch_cache_events > 0 ? (size_t)cfg->watch_cache_events : 0,
                        &srv.cache, err) < 0) {
         cube_err_prefix(err, "cache");
@@ -225,6 +233,7 @@ out:
     cube_pool_free(srv.workers);
     cube_cache_free(srv.cache);
     cube_store_close(srv.store);
+    cube_encryption_free(enc); /* after the store: it reads through it to the end */
     cube_discovery_free(&srv);
     cube_authn_free(srv.authn);
     cube_rbac_free(srv.rbac);

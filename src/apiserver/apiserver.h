@@ -16,6 +16,7 @@ typedef struct cube_apiserver_config {
     const char *insecure_address; /* plain HTTP, loopback only; NULL = off */
     int insecure_port;
     const char *token_auth_file; /* static token file, or NULL */
+    const char *encryption_provider_config; /* EncryptionConfiguration file, or NULL */
     const char *service_account_issuer; /* default https://kubernetes.default.svc.cluster.local */
     const char *service_cluster_ip_range; /* default 10.43.0.0/16 */
     const char *service_node_port_range; /* default 30000-32767 */

@@ -299,6 +299,12 @@ char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL 
 void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body);
 /* Frees ctx of a request answered otherwise (a stream of its own). */
 void cube_reqctx_done(cube_reqctx_t *ctx);
+/* Encryption at rest (encrypt.c): an EncryptionConfiguration file read into a store
+ * transformer. Errors: BadRequest for what the file says wrong, with the file's name. */
+typedef struct cube_encryption cube_encryption_t;
+int cube_encryption_load(const char *path, cube_encryption_t **ret, cube_err_t *err);
+const cube_store_transformer_t *cube_encryption_transformer(const cube_encryption_t *e);
+void cube_encryption_free(cube_encryption_t *e); /* accepts NULL */
 /* pods/log (podlog.c): checks the request, then relays the kubelet's /containerLogs answer
  * (streamed when following). Answers ctx from a thread of its own. */
 void cube_podlog_handle(cube_reqctx_t *ctx);

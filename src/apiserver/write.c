@@ -664,8 +664,8 @@ static int update_object(cube_reqctx_t *ctx, const cube_resource_t *r, cube_api_
         _cleanup_free_ char *stored = cube_encode_for_store(obj, &len);
         size_t olen;
         _cleanup_free_ char *ostored = cube_encode_for_store(old, &olen);
-        if ((len == olen && !memcmp(stored, ostored, len)) ||
-            same_but_order(obj, old)) { /* nothing changed: no write */
+        if (((len == olen && !memcmp(stored, ostored, len)) || same_but_order(obj, old)) &&
+            !cube_store_value_stale(ctx->srv->store, key)) { /* nothing changed: no write */
             *ret_stored = TAKE_PTR(stored);
             *ret_len = len;
             *ret_rev = cur_rev;

@@ -11,7 +11,8 @@ int cube_cmd_apiserver(int argc, char **argv)
 {
     /* String flags start NULL; their defaults are applied below (and named in the help). */
     char *data_dir = NULL, *bind = NULL, *insecure = NULL;
-    char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL, *np_range = NULL;
+    char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL, *np_range = NULL,
+         *encryption = NULL;
     bool sa_check = false;
     int port = 6443, insecure_port = 0, threads = 0, workers = 0, history = 0, compact = 0;
     const cube_flag_t flags[] = {
@@ -23,6 +24,8 @@ int cube_cmd_apiserver(int argc, char **argv)
          "Loopback address for plain HTTP (off unless set)"},
         {"insecure-port", CUBE_FLAG_INT, &insecure_port,
          "Port for plain HTTP (needs --insecure-bind-address)"},
+        {"encryption-provider-config", CUBE_FLAG_STRING, &encryption,
+         "EncryptionConfiguration file: resources stored encrypted (aescbc, aesgcm, identity)"},
         {"token-auth-file", CUBE_FLAG_STRING, &tokens,
          "Static bearer token file (token,user,uid,\"group1,group2\")"},
         {"service-cluster-ip-range", CUBE_FLAG_STRING, &range,
@@ -70,6 +73,7 @@ int cube_cmd_apiserver(int argc, char **argv)
         .insecure_address = insecure,
         .insecure_port = insecure_port,
         .token_auth_file = tokens,
+        .encryption_provider_config = encryption,
         .service_cluster_ip_range = range ? range : "10.43.0.0/16",
         .service_node_port_range = np_range ? np_range : "30000-32767",
         .service_account_admission_check = sa_check,
@@ -90,6 +94,7 @@ done:
     free(bind);
     free(insecure);
     free(tokens);
+    free(encryption);
     free(range);
     free(np_range);
     free(adv);

@@ -39,11 +39,13 @@ typedef struct cube_store_ops {
 /* The common head of every backend's store. */
 struct cube_store {
     const cube_store_ops_t *ops;
+    const cube_store_transformer_t *xform; /* store.c: NULL = values as they are */
 };
 
 /* The common head of every backend's watch. */
 struct cube_store_watch {
     cube_store_t *store;
+    void *xform_wrap; /* store.c: the decrypting callback's state, freed on cancel */
 };
 
 extern const cube_store_ops_t cube_store_sqlite_ops;

@@ -131,6 +131,29 @@ int cube_store_watch(cube_store_t *s, const char *prefix, int64_t from_rev, cube
  * but the notifier's. Accepts NULL. */
 void cube_store_watch_cancel(cube_store_watch_t *w);
 
+/*
+ * A value transformer between callers and the backend (encryption at rest): to_storage
+ * turns what a caller writes under key into what the backend keeps, from_storage the
+ * reverse for everything read (get, range, watch events, a delete's previous value). Each
+ * sets *out to new bytes, or leaves it NULL for "unchanged"; an error fails the call (a
+ * watch event that does not decode is delivered as stored, and logged). Set once, right
+ * after cube_store_open and before any other call; t must outlive the store.
+ */
+typedef struct cube_store_transformer {
+    int (*to_storage)(void *ud, const char *key, const void *value, size_t len, cube_bytes_t **out,
+                      cube_err_t *err);
+    int (*from_storage)(void *ud, const char *key, const cube_bytes_t *value, cube_bytes_t **out,
+                        cube_err_t *err);
+    /* whether a stored value is not in the form to_storage writes now (another key) */
+    bool (*stale)(void *ud, const char *key, const cube_bytes_t *stored);
+    void *ud;
+} cube_store_transformer_t;
+void cube_store_set_transformer(cube_store_t *s, const cube_store_transformer_t *t);
+/* Whether key's stored value is stale for the transformer (written with a key or provider
+ * that is no longer the first): a rewrite of an unchanged object must then still reach the
+ * store, as Kubernetes forces it so that key rotation works. false without a transformer. */
+bool cube_store_value_stale(cube_store_t *s, const char *key);
+
 /* Forgets history at or below rev (deleted keys and superseded values). */
 int cube_store_compact(cube_store_t *s, int64_t rev, cube_err_t *err);
 
