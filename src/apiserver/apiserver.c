@@ -149,8 +149,7 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
         if (cube_encryption_load(cfg->encryption_provider_config, &enc, err) < 0)
             goto out;
         cube_store_set_transformer(srv.store, cube_encryption_transformer(enc));
-        cube_log_info("encryption at rest: providers from \"%s\"",
-                      cfg->encryption_provider_config);
+        cube_log_info("encryption at rest: providers from \"%s\"", cfg->encryption_provider_config);
     }
     if (cube_cache_new(srv.store, cfg->watch_cache_events > 0 ? (size_t)cfg->watch_cache_events : 0,
                        &srv.cache, err) < 0) {

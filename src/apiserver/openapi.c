@@ -857,8 +857,9 @@ int cube_openapi_serve(const char *path, const char *hash, const char *accept,
     /* /openapi/v2 in protobuf for whoever names that type (kubectl names nothing else) */
     bool pb = s == &d->v[1] && accepts_v2_protobuf(accept);
     if (s == &d->v[1] && !pb && !accepts_json(accept))
-        return cube_err_set(err, 406, "NotAcceptable",
-                            "only the following media types are accepted: application/json, " OPENAPI_V2_PB);
+        return cube_err_set(
+            err, 406, "NotAcceptable",
+            "only the following media types are accepted: application/json, " OPENAPI_V2_PB);
     bool gv_doc = s != &d->v[0] && s != &d->v[1];
     if (gv_doc && hash && strcmp(hash, s->hash)) {
         /* an outdated hash: to the document's current address, as Kubernetes does */
