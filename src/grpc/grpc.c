@@ -604,9 +604,10 @@ int cube_grpc_conn_new(const char *target, cube_grpc_conn_t **ret, cube_err_t *e
         char *end = NULL;
         long p = colon ? strtol(colon + 1, &end, 10) : 0;
         if (!colon || !end || *end || p <= 0 || p > 65535)
-            return cube_err_badrequest(
-                err, "grpc target %s: want unix:/absolute/path of a unix socket or ADDRESS:PORT",
-                target);
+            return cube_err_badrequest(err,
+                                       "grpc target %s: want unix:/absolute/path of a unix socket "
+                                       "or a numeric ADDRESS:PORT",
+                                       target);
         if (t[0] == '[' && colon > t + 1 && colon[-1] == ']')
             host = xstrndup(t + 1, (size_t)(colon - t - 2));
         else
@@ -615,7 +616,10 @@ int cube_grpc_conn_new(const char *target, cube_grpc_conn_t **ret, cube_err_t *e
         path = NULL;
         unsigned char addr[16];
         if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1)
-            return cube_err_badrequest(err, "grpc target %s: want a numeric address", target);
+            return cube_err_badrequest(err,
+                                       "grpc target %s: want unix:/absolute/path of a unix socket "
+                                       "or a numeric ADDRESS:PORT",
+                                       target);
     }
     if (path && (path[0] != '/' || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)))
         return cube_err_badrequest(err, "grpc target %s: want unix:/absolute/path of a unix socket",
