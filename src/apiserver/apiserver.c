@@ -145,6 +145,13 @@ int cube_apiserver_run(const cube_apiserver_config_t *cfg, cube_err_t *err)
     }
     cube_log_info("store open: sqlite \"%s\" at revision %lld", db,
                   (long long)cube_store_revision(srv.store));
+    if (cfg->audit_policy_file && *cfg->audit_policy_file) {
+        if (cube_audit_new(cfg->audit_policy_file, cfg->audit_log_path, cfg->audit_log_maxsize,
+                           cfg->audit_log_maxbackup, &srv.audit, err) < 0)
+            goto out;
+        cube_log_info("audit log: policy \"%s\", log \"%s\"", cfg->audit_policy_file,
+                      cfg->audit_log_path ? cfg->audit_log_path : "-");
+    }
     if (cfg->encryption_provider_config && *cfg->encryption_provider_config) {
         if (cube_encryption_load(cfg->encryption_provider_config, &enc, err) < 0)
             goto out;
@@ -233,6 +240,7 @@ out:
     cube_cache_free(srv.cache);
     cube_store_close(srv.store);
     cube_encryption_free(enc); /* after the store: it reads through it to the end */
+    cube_audit_free(srv.audit); /* after the HTTP servers: no request logs any more */
     cube_discovery_free(&srv);
     cube_authn_free(srv.authn);
     cube_rbac_free(srv.rbac);

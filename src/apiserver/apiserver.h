@@ -17,6 +17,10 @@ typedef struct cube_apiserver_config {
     int insecure_port;
     const char *token_auth_file; /* static token file, or NULL */
     const char *encryption_provider_config; /* EncryptionConfiguration file, or NULL */
+    const char *audit_policy_file; /* audit.k8s.io/v1 Policy, or NULL: no audit log */
+    const char *audit_log_path; /* "-" (standard output) or a file */
+    int audit_log_maxsize; /* MB before the file rotates; 0: never */
+    int audit_log_maxbackup; /* rotated files kept; 0: all */
     const char *service_account_issuer; /* default https://kubernetes.default.svc.cluster.local */
     const char *service_cluster_ip_range; /* default 10.43.0.0/16 */
     const char *service_node_port_range; /* default 30000-32767 */

@@ -64,6 +64,7 @@ static void reqctx_free(cube_reqctx_t *ctx)
     free(ctx->name);
     free(ctx->sub);
     json_decref(ctx->warnings);
+    cube_bytes_unref(ctx->audit_body);
     free(ctx);
 }
 
@@ -99,14 +100,16 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
                              ctx->res ? ctx->res->group : "", ctx->res ? ctx->res->version : "",
                              ctx->res ? ctx->res->plural : "", ctx->sub ? ctx->sub : "",
                              scope_of(ctx), code, secs);
+    cube_audit_request(ctx->srv->audit, ctx, "ResponseComplete", code, body);
     size_t nw = json_array_size(ctx->warnings);
     if (!nw) {
-        static const char *const hdrs[] = {"Cache-Control", "no-cache, private", NULL};
+        const char *const hdrs[] = {"Cache-Control", "no-cache, private", "Audit-Id", ctx->audit_id,
+                                    NULL};
         cube_http_respond(ctx->req, code, ctype, hdrs, body);
         return reqctx_free(ctx);
     }
     /* Warning headers as Kubernetes writes them: 299, agent "-", the text Go-quoted */
-    const char **hdrs = xcalloc(2 * nw + 3, sizeof(*hdrs));
+    const char **hdrs = xcalloc(2 * nw + 5, sizeof(*hdrs));
     char **vals = xcalloc(nw, sizeof(*vals));
     hdrs[0] = "Cache-Control";
     hdrs[1] = "no-cache, private";
@@ -118,6 +121,8 @@ static void respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_
         hdrs[2 + 2 * i] = "Warning";
         hdrs[3 + 2 * i] = vals[i];
     }
+    hdrs[2 + 2 * nw] = "Audit-Id";
+    hdrs[3 + 2 * nw] = ctx->audit_id;
     cube_http_respond(ctx->req, code, ctype, hdrs, body);
     for (size_t i = 0; i < nw; i++)
         free(vals[i]);
@@ -551,8 +556,10 @@ static void do_watch(cube_reqctx_t *ctx, accept_t acc)
         wr.timeout_sec = 0;
     cube_metrics_request(ctx->srv->metrics, "WATCH", ctx->res->group, ctx->res->version,
                          ctx->res->plural, "", scope_of(ctx), 200, 0);
+    cube_audit_request(ctx->srv->audit, ctx, "ResponseStarted", 200, NULL);
+    const char *const whdrs[] = {"Audit-Id", ctx->audit_id, NULL};
     cube_http_stream_t *st =
-        cube_http_stream_start(ctx->req, 200, "application/json", NULL, cube_cache_watch_closed,
+        cube_http_stream_start(ctx->req, 200, "application/json", whdrs, cube_cache_watch_closed,
                                cube_cache_watch_cookie(ctx->srv->cache));
     if (cube_cache_watch(ctx->srv->cache, &wr, st, &err) < 0) {
         cube_bytes_t *status = cube_encode_status(&err);
@@ -803,6 +810,10 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
     ctx->srv = srv;
     ctx->req = req;
     ctx->start_ns = cube_time_mono_ns();
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    ctx->received_ns = (uint64_t)wall.tv_sec * 1000000000ull + (uint64_t)wall.tv_nsec;
+    cube_uuid4(ctx->audit_id);
     const char *path = cube_http_req_path(req);
     const char *method = cube_http_req_method(req);
 
@@ -834,6 +845,12 @@ void cube_apiserver_handle(cube_http_req_t *req, void *userdata)
     bool watch_prefix = false;
     if (route(ctx, path, &watch_prefix, &err) < 0)
         return cube_reqctx_fail(ctx, &err);
+    if (srv->audit) { /* the write path may take the body over before the answer */
+        size_t blen = 0;
+        const char *b = cube_http_req_body(req, &blen);
+        if (b && blen)
+            ctx->audit_body = cube_bytes_new(b, blen);
+    }
     bool watch = watch_prefix || param_true(ctx, "watch");
     ctx->verb = verb_of(ctx, method, watch);
     if (!ctx->verb || !verb_allowed(ctx)) {

@@ -271,6 +271,7 @@ typedef struct cube_apiserver {
     cube_bytes_t *disc_agg_core; /* aggregated /api */
     cube_bytes_t *disc_agg_groups; /* aggregated /apis */
     json_t *disc_group_docs; /* group -> APIGroup bytes (json string), gv -> APIResourceList */
+    struct cube_audit *audit; /* audit log, or NULL (audit.c) */
     char *kubelet_client_crt; /* the API server's client certificate for kubelets */
     char *kubelet_client_key;
 } cube_apiserver_t;
@@ -286,6 +287,9 @@ typedef struct cube_reqctx {
     const cube_resource_t *res;
     char *group, *version, *plural, *ns, *name, *sub;
     json_t *warnings; /* texts of the response's Warning headers (cube_reqctx_warn), or NULL */
+    char audit_id[37]; /* sent as Audit-Id; the audit log's auditID */
+    cube_bytes_t *audit_body; /* the request body kept for the audit log (audit on only) */
+    uint64_t received_ns; /* wall clock, for the audit log */
 } cube_reqctx_t;
 
 /* handler.c */
@@ -299,6 +303,17 @@ char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL 
 void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body);
 /* Frees ctx of a request answered otherwise (a stream of its own). */
 void cube_reqctx_done(cube_reqctx_t *ctx);
+/* Audit log (audit.c): the policy file read, the log opened (path "-": standard output;
+ * max_mb 0: no rotation), its writer thread started. Errors: BadRequest for the policy,
+ * the file's errno. */
+typedef struct cube_audit cube_audit_t;
+int cube_audit_new(const char *policy_file, const char *log_path, int max_mb, int max_backups,
+                   cube_audit_t **ret, cube_err_t *err);
+/* Logs ctx at stage ("ResponseComplete" with the answer's code and body, "ResponseStarted"
+ * for a stream), preceded by its RequestReceived event, as the policy says. a may be NULL. */
+void cube_audit_request(cube_audit_t *a, cube_reqctx_t *ctx, const char *stage, int code,
+                        const cube_bytes_t *response);
+void cube_audit_free(cube_audit_t *a); /* writes what is queued; accepts NULL */
 /* Encryption at rest (encrypt.c): an EncryptionConfiguration file read into a store
  * transformer. Errors: BadRequest for what the file says wrong, with the file's name. */
 typedef struct cube_encryption cube_encryption_t;

@@ -12,7 +12,8 @@ int cube_cmd_apiserver(int argc, char **argv)
     /* String flags start NULL; their defaults are applied below (and named in the help). */
     char *data_dir = NULL, *bind = NULL, *insecure = NULL;
     char *tokens = NULL, *range = NULL, *adv = NULL, *kubeconfig = NULL, *np_range = NULL,
-         *encryption = NULL;
+         *encryption = NULL, *audit_policy = NULL, *audit_path = NULL;
+    int audit_maxsize = 0, audit_maxbackup = 0;
     bool sa_check = false;
     int port = 6443, insecure_port = 0, threads = 0, workers = 0, history = 0, compact = 0;
     const cube_flag_t flags[] = {
@@ -24,6 +25,14 @@ int cube_cmd_apiserver(int argc, char **argv)
          "Loopback address for plain HTTP (off unless set)"},
         {"insecure-port", CUBE_FLAG_INT, &insecure_port,
          "Port for plain HTTP (needs --insecure-bind-address)"},
+        {"audit-policy-file", CUBE_FLAG_STRING, &audit_policy,
+         "audit.k8s.io/v1 Policy: which requests are logged, at which level"},
+        {"audit-log-path", CUBE_FLAG_STRING, &audit_path,
+         "Where audit events go, one JSON line each ('-': standard output)"},
+        {"audit-log-maxsize", CUBE_FLAG_INT, &audit_maxsize,
+         "Megabytes of audit log before it rotates (0: never)"},
+        {"audit-log-maxbackup", CUBE_FLAG_INT, &audit_maxbackup,
+         "Rotated audit logs kept (0: all)"},
         {"encryption-provider-config", CUBE_FLAG_STRING, &encryption,
          "EncryptionConfiguration file: resources stored encrypted (aescbc, aesgcm, identity)"},
         {"token-auth-file", CUBE_FLAG_STRING, &tokens,
@@ -74,6 +83,10 @@ int cube_cmd_apiserver(int argc, char **argv)
         .insecure_port = insecure_port,
         .token_auth_file = tokens,
         .encryption_provider_config = encryption,
+        .audit_policy_file = audit_policy,
+        .audit_log_path = audit_path,
+        .audit_log_maxsize = audit_maxsize,
+        .audit_log_maxbackup = audit_maxbackup,
         .service_cluster_ip_range = range ? range : "10.43.0.0/16",
         .service_node_port_range = np_range ? np_range : "30000-32767",
         .service_account_admission_check = sa_check,
@@ -95,6 +108,8 @@ done:
     free(insecure);
     free(tokens);
     free(encryption);
+    free(audit_policy);
+    free(audit_path);
     free(range);
     free(np_range);
     free(adv);
