@@ -281,6 +281,18 @@ int cube_quantity_parse(const char *s, int64_t *ret_milli, cube_err_t *err);
 int cube_quantity_canonical(const char *s, char **ret, cube_err_t *err);
 
 /* ======================================================================= */
+/* ResourceQuota usage (quota.c)                                           */
+/* ======================================================================= */
+
+/* What obj (of resource r) counts against quotas: {"pods": 1000, "requests.cpu": 100, ...} in
+ * milli-units (a terminal or deleted pod counts nothing). New reference. */
+json_t *cube_quota_usage(const cube_resource_t *r, const json_t *obj);
+/* Whether quota's scopes and scopeSelector cover obj (unscoped quotas cover everything). */
+bool cube_quota_scopes_match(const json_t *quota, const cube_resource_t *r, const json_t *obj);
+/* A usage in milli-units as a quantity string for resource ("500m", "2", "64Mi"). Owned. */
+char *cube_quota_format(const char *resource, int64_t milli);
+
+/* ======================================================================= */
 /* names and labels (name.c)                                               */
 /* ======================================================================= */
 

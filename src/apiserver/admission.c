@@ -481,13 +481,15 @@ int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user, const 
         /* Kubernetes admits before the strategy runs: what admission set (resources from
            LimitRanges) counts for what the strategy derives (status.qosClass) */
         cube_api_prepare(r, CUBE_OP_CREATE, obj, NULL);
-        return 0;
+        return cube_quota_admit(srv, r, obj, err);
     }
-    if (is(r, "", "services") && cube_bootstrap_svc_alloc(srv))
-        return cube_svc_alloc_admit(cube_bootstrap_svc_alloc(srv), obj, NULL, err);
+    if (is(r, "", "services") && cube_bootstrap_svc_alloc(srv) &&
+        cube_svc_alloc_admit(cube_bootstrap_svc_alloc(srv), obj, NULL, err) < 0)
+        return -1;
     if (is(r, "scheduling.k8s.io", "priorityclasses"))
         return priority_class_default(srv, r, obj, NULL, err);
-    return 0;
+    /* ResourceQuota last, as Kubernetes orders it: it counts what the others made */
+    return cube_quota_admit(srv, r, obj, err);
 }
 
 int cube_admission_update(cube_apiserver_t *srv, const cube_user_t *user, const cube_resource_t *r,

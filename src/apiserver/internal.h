@@ -303,6 +303,11 @@ char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL 
 void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body);
 /* Frees ctx of a request answered otherwise (a stream of its own). */
 void cube_reqctx_done(cube_reqctx_t *ctx);
+/* ResourceQuota admission (quota.c): refuses a create that would take a covering quota past
+ * spec.hard (403 "exceeded quota: ...", "status unknown for quota: ...", "failed quota: ...:
+ * must specify ..."), else charges status.used (compare-and-swap on the quota). */
+int cube_quota_admit(cube_apiserver_t *srv, const cube_resource_t *r, const json_t *obj,
+                     cube_err_t *err);
 /* Audit log (audit.c): the policy file read, the log opened (path "-": standard output;
  * max_mb 0: no rotation), its writer thread started. Errors: BadRequest for the policy,
  * the file's errno. */

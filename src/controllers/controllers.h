@@ -87,6 +87,7 @@ extern const cube_controller_ops_t cube_ctrl_endpointslice;
 extern const cube_controller_ops_t cube_ctrl_nodelifecycle;
 extern const cube_controller_ops_t cube_ctrl_nodeipam;
 extern const cube_controller_ops_t cube_ctrl_podgc;
+extern const cube_controller_ops_t cube_ctrl_resourcequota; /* status.hard and status.used */
 extern const cube_controller_ops_t cube_ctrl_job;
 extern const cube_controller_ops_t cube_ctrl_cronjob;
 extern const cube_controller_ops_t cube_ctrl_daemonset;

@@ -23,6 +23,7 @@ static const cube_controller_ops_t *const all_controllers[] = {
     &cube_ctrl_nodeipam,
     &cube_ctrl_nodelifecycle,
     &cube_ctrl_podgc,
+    &cube_ctrl_resourcequota,
     &cube_ctrl_job,
     &cube_ctrl_cronjob,
     &cube_ctrl_daemonset,
