@@ -304,10 +304,55 @@ static int limit_ranger(cube_apiserver_t *srv, const cube_resource_t *r, json_t 
 
 /* ---- ServiceAccount ----------------------------------------------------------- */
 
+#define SA_MOUNT "/var/run/secrets/kubernetes.io/serviceaccount"
+
+/* The kube-api-access-<5> projected volume and its mounts, as Kubernetes adds them: the
+ * bound token (refreshed by the kubelet), the cluster CA and the namespace. */
+static void add_token_volume(json_t *pod)
+{
+    json_t *spec = json_object_get(pod, "spec");
+    static const char *const lists[] = {"initContainers", "containers"};
+    for (size_t l = 0; l < 2; l++) { /* a mount of its own at the path: nothing to add */
+        size_t i, j;
+        json_t *c, *m;
+        json_array_foreach(json_object_get(spec, lists[l]), i, c) json_array_foreach(
+            json_object_get(c, "volumeMounts"), j,
+            m) if (!strcmp(cube_json_str(m, "mountPath", NULL) ?: "", SA_MOUNT)) return;
+    }
+    char suffix[6];
+    cube_random_suffix(suffix, 5);
+    _cleanup_free_ char *name = xasprintf("kube-api-access-%s", suffix);
+    json_t *vol = json_pack(
+        "{s:s,s:{s:i,s:[{s:{s:i,s:s}},{s:{s:s,s:[{s:s,s:s}]}},{s:{s:[{s:s,s:{s:s,s:s}}]}}]}}",
+        "name", name, "projected", "defaultMode", 420, "sources", "serviceAccountToken",
+        "expirationSeconds", 3607, "path", "token", "configMap", "name", "kube-root-ca.crt",
+        "items", "key", "ca.crt", "path", "ca.crt", "downwardAPI", "items", "path", "namespace",
+        "fieldRef", "apiVersion", "v1", "fieldPath", "metadata.namespace");
+    json_t *vols = json_object_get(spec, "volumes");
+    if (!json_is_array(vols))
+        json_object_set_new(spec, "volumes", vols = json_array());
+    json_array_append_new(vols, vol);
+    for (size_t l = 0; l < 2; l++) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(spec, lists[l]), i, c)
+        {
+            json_t *mounts = json_object_get(c, "volumeMounts");
+            if (!json_is_array(mounts))
+                json_object_set_new(c, "volumeMounts", mounts = json_array());
+            json_array_append_new(mounts, json_pack("{s:s,s:b,s:s}", "name", name, "readOnly", 1,
+                                                    "mountPath", SA_MOUNT));
+        }
+    }
+}
+
 static int service_account(cube_apiserver_t *srv, const cube_resource_t *r, json_t *pod,
                            cube_err_t *err)
 {
     json_t *spec = json_object_get(pod, "spec");
+    /* mirror pods (static pods of a kubelet) are left as their manifest says */
+    if (cube_json_str(pod, "metadata", "annotations", "kubernetes.io/config.mirror", NULL))
+        return 0;
     const char *sa = cube_json_str(spec, "serviceAccountName", NULL);
     if (!sa || !*sa) {
         sa = cube_json_str(spec, "serviceAccount", NULL);
@@ -315,10 +360,16 @@ static int service_account(cube_apiserver_t *srv, const cube_resource_t *r, json
         sa = cube_json_str(spec, "serviceAccountName", NULL);
     }
     json_object_set_new(spec, "serviceAccount", json_string(sa));
-    if (!srv->cfg->service_account_admission_check)
-        return 0;
     const char *ns = cube_json_str(pod, "metadata", "namespace", NULL);
     json_auto_t *acct = cached(srv, "", "serviceaccounts", ns, sa);
+    /* the token volume unless the pod, else its account, says automount: false */
+    json_t *am = json_object_get(spec, "automountServiceAccountToken");
+    if (!json_is_boolean(am))
+        am = json_object_get(acct, "automountServiceAccountToken");
+    if (!json_is_false(am))
+        add_token_volume(pod);
+    if (!srv->cfg->service_account_admission_check)
+        return 0;
     if (!acct) {
         cube_cache_sync(srv->cache, 2000);
         acct = cached(srv, "", "serviceaccounts", ns, sa);

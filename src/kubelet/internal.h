@@ -186,6 +186,9 @@ char *kl_node_pod_cidr(kubelet_t *k);
  * NotFound for a missing ConfigMap/Secret (CreateContainerConfigError), InternalError. */
 int kl_volume_mounts(kubelet_t *k, const json_t *pod, const json_t *c, json_t **ret,
                      cube_err_t *err);
+/* Rewrites the service-account tokens of pod's projected volumes that are past 80% of their
+ * lifetime (each sync of a running pod calls it; failures are logged). */
+void kl_volumes_refresh_tokens(kubelet_t *k, const json_t *pod);
 /* Removes root-dir/pods/<uid> (after the pod's containers are gone). */
 void kl_volumes_cleanup(kubelet_t *k, const char *uid);
 

@@ -1088,6 +1088,8 @@ int kl_pod_sync(kubelet_t *k, const char *key)
             return 2000;
         }
     }
+    if (r.sandbox_ready)
+        kl_volumes_refresh_tokens(k, pod);
     if (!is_static || mirror) /* a static pod's status goes to its mirror, once there is one */
         send_status(k, pod, is_static ? mirror : pod, &r);
     return (int)requeue;

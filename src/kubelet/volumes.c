@@ -69,6 +69,75 @@ static int write_file(const char *dir, const char *rel, const char *data, size_t
     return 0;
 }
 
+static char *volume_dir(kubelet_t *k, const char *uid, const char *plugin, const char *name)
+{
+    return xasprintf("%s/pods/%s/volumes/kubernetes.io~%s/%s", k->cfg->root_dir, uid, plugin, name);
+}
+
+/* A projected serviceAccountToken source: a TokenRequest for the pod's service account,
+ * bound to the pod, written to dir/<path>. With only_stale, only when the file is older than
+ * 80% of the token's lifetime (the kubelet's refresh rule) or missing. */
+static int write_token(kubelet_t *k, const json_t *pod, const json_t *src, const char *dir,
+                       int mode, bool only_stale, cube_err_t *err)
+{
+    const char *rel = cube_json_str(src, "path", NULL);
+    if (!rel || !*rel)
+        return cube_err_invalid(err, "serviceAccountToken projection without a path");
+    json_int_t ttl = json_integer_value(json_object_get(src, "expirationSeconds"));
+    if (ttl <= 0)
+        ttl = 3607;
+    if (only_stale) {
+        _cleanup_free_ char *path = xasprintf("%s/%s", dir, rel);
+        struct stat sb;
+        if (stat(path, &sb) == 0 && time(NULL) - sb.st_mtime < ttl * 8 / 10)
+            return 0;
+    }
+    const char *ns = cube_json_str(pod, "metadata", "namespace", NULL);
+    const char *sa = cube_json_str(pod, "spec", "serviceAccountName", NULL) ?: "default";
+    json_auto_t *req = json_pack(
+        "{s:s,s:s,s:{s:I,s:{s:s,s:s,s:s,s:s}}}", "apiVersion", "authentication.k8s.io/v1", "kind",
+        "TokenRequest", "spec", "expirationSeconds", ttl, "boundObjectRef", "kind", "Pod",
+        "apiVersion", "v1", "name", cube_json_str(pod, "metadata", "name", NULL) ?: "", "uid",
+        cube_json_str(pod, "metadata", "uid", NULL) ?: "");
+    const char *aud = cube_json_str(src, "audience", NULL);
+    if (aud && *aud)
+        json_object_set_new(json_object_get(req, "spec"), "audiences", json_pack("[s]", aud));
+    json_auto_t *resp = NULL;
+    if (cube_client_post_sub(k->client, cube_api_resource_find("", "v1", "serviceaccounts"), ns, sa,
+                             "token", req, &resp, err) < 0)
+        return -1;
+    const char *token = cube_json_str(resp, "status", "token", NULL);
+    if (!token)
+        return cube_err_internal(err, "TokenRequest for %s/%s answered no token", ns, sa);
+    return write_file(dir, rel, token, strlen(token), mode, err);
+}
+
+void kl_volumes_refresh_tokens(kubelet_t *k, const json_t *pod)
+{
+    const char *uid = cube_json_str(pod, "metadata", "uid", NULL);
+    size_t i, j;
+    json_t *v, *s;
+    json_array_foreach(cube_json_path(pod, "spec", "volumes", NULL), i, v)
+    {
+        json_t *proj = json_object_get(v, "projected");
+        if (!proj)
+            continue;
+        _cleanup_free_ char *dir =
+            volume_dir(k, uid, "projected", cube_json_str(v, "name", NULL) ?: "");
+        struct stat sb;
+        if (stat(dir, &sb) < 0)
+            continue; /* not set up (yet) */
+        int mode = (int)(json_integer_value(json_object_get(proj, "defaultMode")) ?: 0644);
+        json_array_foreach(json_object_get(proj, "sources"), j, s)
+        {
+            json_t *x = json_object_get(s, "serviceAccountToken");
+            cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+            if (x && write_token(k, pod, x, dir, mode, true, &err) < 0)
+                cube_log_warn("refreshing the token of pod %s: %s", uid, err.msg);
+        }
+    }
+}
+
 static int mode_of(const json_t *item, const json_t *src, int dflt)
 {
     json_t *m = json_object_get(item, "mode");
@@ -171,11 +240,6 @@ static int write_downward(kubelet_t *k, const json_t *pod, const json_t *src, co
     return 0;
 }
 
-static char *volume_dir(kubelet_t *k, const char *uid, const char *plugin, const char *name)
-{
-    return xasprintf("%s/pods/%s/volumes/kubernetes.io~%s/%s", k->cfg->root_dir, uid, plugin, name);
-}
-
 /* Sets volume v up; *ret: its host path (owned). */
 static int setup_volume(kubelet_t *k, const json_t *pod, const json_t *v, char **ret,
                         cube_err_t *err)
@@ -242,6 +306,9 @@ static int setup_volume(kubelet_t *k, const json_t *pod, const json_t *v, char *
                 write_keys(k, pod, "Secret", x, dir, mode, err) < 0)
                 return -1;
             if ((x = json_object_get(s, "downwardAPI")) && write_downward(k, pod, x, dir, err) < 0)
+                return -1;
+            if ((x = json_object_get(s, "serviceAccountToken")) &&
+                write_token(k, pod, x, dir, mode, true, err) < 0)
                 return -1;
         }
     }

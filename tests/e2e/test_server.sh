@@ -156,6 +156,25 @@ Address: 10.43.0.1"
 second line" "$OUT"
     assert_ok ks logs talker --tail=1
     assert_eq "second line" "$OUT"
+    # the service-account token the kubelet projects: bound to the pod, accepted by the API
+    # server, with the cluster CA and the namespace beside it
+    ks run reader --image cube.local/busybox:latest --image-pull-policy IfNotPresent -- sh -c \
+        'd=/var/run/secrets/kubernetes.io/serviceaccount; cat $d/token; echo; cat $d/namespace; echo; head -1 $d/ca.crt; exec sleep 3600' >/dev/null
+    wait_until 60 pod_running reader
+    wait_until 10 sh -c "kubectl --kubeconfig '$SRV_DIR/kubeconfig' logs reader 2>/dev/null | grep -q CERTIFICATE"
+    assert_ok ks logs reader
+    local token
+    token=$(head -1 <<<"$OUT")
+    assert_eq "default" "$(sed -n 2p <<<"$OUT")" "namespace file"
+    assert_eq "-----BEGIN CERTIFICATE-----" "$(sed -n 3p <<<"$OUT")" "ca.crt"
+    assert_ok kubectl --kubeconfig /dev/null --server "$(ks config view -o jsonpath='{.clusters[0].cluster.server}')" \
+        --insecure-skip-tls-verify --token "$token" auth whoami -o jsonpath='{.status.userInfo.username}'
+    assert_eq "system:serviceaccount:default:default" "$OUT"
+    # bound to the pod: once the pod is gone, the token is refused
+    ks delete pod reader --grace-period=1 >/dev/null
+    assert_fails_with "Unauthorized" kubectl --kubeconfig /dev/null \
+        --server "$(ks config view -o jsonpath='{.clusters[0].cluster.server}')" \
+        --insecure-skip-tls-verify --token "$token" auth whoami
 }
 
 test_pods_survive_a_restart_of_the_server() {
