@@ -172,6 +172,8 @@ typedef struct kubelet {
     bool server_auth; /* client certificates required (the cluster CA was found) */
     json_t *probes; /* "uid/container/kind" -> {cid, ok, fail, result, next} (probes.c) */
     json_t *static_pods; /* "ns/name" -> static pod from --pod-manifest-path (static.c) */
+    char *api_service_ip; /* default/kubernetes's ClusterIP, once known (under lock) */
+    int api_service_port;
 } kubelet_t;
 
 /* node.c: registration, lease, status. */

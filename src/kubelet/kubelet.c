@@ -197,6 +197,7 @@ static void kubelet_clear(kubelet_t *k)
     json_decref(k->image_backoff);
     json_decref(k->probes);
     json_decref(k->static_pods);
+    free(k->api_service_ip);
     pthread_mutex_destroy(&k->lock);
 }
 

@@ -516,6 +516,65 @@ static json_t *lookup_obj(const char *kind, const char *ns, const char *name, vo
     return obj;
 }
 
+/* The API server's Service variables every container gets, as the kubelet sets them
+ * (KUBERNETES_SERVICE_HOST, _PORT, ...: what in-cluster clients read), before the
+ * container's own env, which wins for a name it sets. */
+static void add_api_service_env(kubelet_t *k, const json_t *c, json_t *env)
+{
+    pthread_mutex_lock(&k->lock);
+    _cleanup_free_ char *ip = k->api_service_ip ? xstrdup(k->api_service_ip) : NULL;
+    int port = k->api_service_port;
+    pthread_mutex_unlock(&k->lock);
+    if (!ip) {
+        json_auto_t *svc = NULL;
+        cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+        if (cube_client_get(k->client, cube_api_resource_find("", "v1", "services"), "default",
+                            "kubernetes", &svc, &err) < 0)
+            return;
+        const char *cip = cube_json_str(svc, "spec", "clusterIP", NULL);
+        json_int_t p = json_integer_value(
+            json_object_get(json_array_get(cube_json_path(svc, "spec", "ports", NULL), 0), "port"));
+        if (!cip || !*cip || p <= 0)
+            return;
+        ip = xstrdup(cip);
+        port = (int)p;
+        pthread_mutex_lock(&k->lock);
+        free(k->api_service_ip);
+        k->api_service_ip = xstrdup(ip);
+        k->api_service_port = port;
+        pthread_mutex_unlock(&k->lock);
+    }
+    char ps[16];
+    snprintf(ps, sizeof(ps), "%d", port);
+    _cleanup_free_ char *url = xasprintf("tcp://%s:%d", ip, port);
+    _cleanup_free_ char *p443 = xasprintf("KUBERNETES_PORT_%d_TCP", port);
+    _cleanup_free_ char *p443p = xasprintf("%s_PROTO", p443);
+    _cleanup_free_ char *p443port = xasprintf("%s_PORT", p443);
+    _cleanup_free_ char *p443a = xasprintf("%s_ADDR", p443);
+    const char *vars[][2] = {{"KUBERNETES_SERVICE_HOST", ip},
+                             {"KUBERNETES_SERVICE_PORT", ps},
+                             {"KUBERNETES_SERVICE_PORT_HTTPS", ps},
+                             {"KUBERNETES_PORT", url},
+                             {p443, url},
+                             {p443p, "tcp"},
+                             {p443port, ps},
+                             {p443a, ip}};
+    json_auto_t *head = json_array();
+    for (size_t i = 0; i < CUBE_ARRAY_SIZE(vars); i++) {
+        bool own = false;
+        size_t j;
+        json_t *e;
+        json_array_foreach(json_object_get(c, "env"), j,
+                           e) if (!strcmp(cube_json_str(e, "name", NULL) ?: "", vars[i][0])) own =
+            true;
+        if (!own)
+            json_array_append_new(head, json_pack("[s,s]", vars[i][0], vars[i][1]));
+    }
+    json_array_extend(head, env);
+    json_array_clear(env);
+    json_array_extend(env, head);
+}
+
 static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod_rt_t *r,
                            Runtime__V1__PodSandboxConfig *sc, uint32_t attempt, int64_t *requeue)
 {
@@ -533,6 +592,7 @@ static int start_container(kubelet_t *k, const json_t *pod, const json_t *c, pod
         *requeue = 10000;
         return -1;
     }
+    add_api_service_env(k, c, env); /* always: enableServiceLinks covers only other Services */
     arena_t a _cleanup_(arena_clear) = {0};
     Runtime__V1__ContainerConfig *cc = ar_msg(&a, &runtime__v1__container_config__descriptor);
     Runtime__V1__ContainerMetadata *m = ar_msg(&a, &runtime__v1__container_metadata__descriptor);

@@ -454,8 +454,18 @@ int cube_server_run(const cube_server_config_t *cfg, const atomic_bool *stop, cu
     s.node = xstrdup(cfg->node_name ? cfg->node_name : host);
     for (char *p = s.node; *p; p++) /* node names are DNS labels */
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-    const char *adv = cfg->advertise_address ? cfg->advertise_address : "127.0.0.1";
-    s.url = xasprintf("https://%s:%d", adv, cfg->secure_port);
+    /* components and the admin kubeconfig reach the API server on the address given, or on
+       loopback; the address it advertises (the `kubernetes` Service's endpoint, which pods
+       reach through the service proxy) is the node's own unless given */
+    char nip[INET_ADDRSTRLEN];
+    node_ip(nip);
+    bool all = !cfg->bind_address || !*cfg->bind_address || !strcmp(cfg->bind_address, "0.0.0.0");
+    const char *adv = cfg->advertise_address ? cfg->advertise_address
+                      : all                  ? nip
+                                             : cfg->bind_address; /* only there it answers */
+    s.url =
+        xasprintf("https://%s:%d", cfg->advertise_address ? cfg->advertise_address : "127.0.0.1",
+                  cfg->secure_port);
     s.logs = xasprintf("%s/logs", cfg->data_dir);
     _cleanup_free_ char *admin = xasprintf("%s/admin.kubeconfig", cfg->data_dir);
     _cleanup_free_ char *port = xasprintf("%d", cfg->secure_port);

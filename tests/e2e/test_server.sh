@@ -170,6 +170,52 @@ second line" "$OUT"
     assert_ok kubectl --kubeconfig /dev/null --server "$(ks config view -o jsonpath='{.clusters[0].cluster.server}')" \
         --insecure-skip-tls-verify --token "$token" auth whoami -o jsonpath='{.status.userInfo.username}'
     assert_eq "system:serviceaccount:default:default" "$OUT"
+    # python3-kubernetes in a pod (the host's interpreter mounted into busybox) with
+    # load_incluster_config(): 403 until a RoleBinding lets its account list pods
+    ks apply -f - >/dev/null <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: incluster}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - {name: usr, hostPath: {path: /usr}}
+  - {name: lib, hostPath: {path: /usr/lib}}
+  - {name: lib64, hostPath: {path: /usr/lib64}}
+  containers:
+  - name: py
+    image: cube.local/busybox:latest
+    imagePullPolicy: IfNotPresent
+    volumeMounts:
+    - {name: usr, mountPath: /usr, readOnly: true}
+    - {name: lib, mountPath: /lib, readOnly: true}
+    - {name: lib64, mountPath: /lib64, readOnly: true}
+    command:
+    - /usr/bin/python3
+    - -c
+    - |
+      import time
+      from kubernetes import client, config
+      config.load_incluster_config()
+      v = client.CoreV1Api()
+      while True:
+          try:
+              print("pods", len(v.list_namespaced_pod("default").items), flush=True)
+          except client.exceptions.ApiException as e:
+              print("status", e.status, flush=True)
+          except Exception as e:
+              print("error", e, flush=True)
+          time.sleep(1)
+EOF
+    wait_until 60 pod_running incluster
+    for _ in $(seq 100); do
+        ks logs incluster 2>/dev/null | grep -q '^status 403$' && break
+        sleep 0.2
+    done
+    ks logs incluster 2>/dev/null | grep -q '^status 403$' ||
+        fail "in-cluster client: $(ks logs incluster 2>&1 | tail -5)"
+    ks create rolebinding default-view --clusterrole=view --serviceaccount=default:default >/dev/null
+    wait_until 20 sh -c "kubectl --kubeconfig '$SRV_DIR/kubeconfig' logs incluster 2>/dev/null | grep -q '^pods [0-9]'"
     # bound to the pod: once the pod is gone, the token is refused
     ks delete pod reader --grace-period=1 >/dev/null
     assert_fails_with "Unauthorized" kubectl --kubeconfig /dev/null \
