@@ -539,6 +539,8 @@ int cube_admission_create(cube_apiserver_t *srv, const cube_user_t *user, const 
         return -1;
     if (is(r, "scheduling.k8s.io", "priorityclasses"))
         return priority_class_default(srv, r, obj, NULL, err);
+    if (is(r, "", "secrets"))
+        cube_sa_legacy_fill(srv, obj);
     /* ResourceQuota last, as Kubernetes orders it: it counts what the others made */
     return cube_quota_admit(srv, r, obj, err);
 }

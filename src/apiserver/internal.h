@@ -303,6 +303,12 @@ char *cube_reqctx_param(cube_reqctx_t *ctx, const char *name); /* owned or NULL 
 void cube_reqctx_respond_typed(cube_reqctx_t *ctx, int code, const char *ctype, cube_bytes_t *body);
 /* Frees ctx of a request answered otherwise (a stream of its own). */
 void cube_reqctx_done(cube_reqctx_t *ctx);
+/* Legacy token Secrets (sa_token.c): a created Secret of type
+ * kubernetes.io/service-account-token naming an existing account in its
+ * kubernetes.io/service-account.name annotation gets data.token (a non-expiring JWT, issuer
+ * kubernetes/serviceaccount), ca.crt and namespace, and the account's uid annotation, as
+ * Kubernetes' token controller fills it; the token authenticates while the Secret holds it. */
+void cube_sa_legacy_fill(cube_apiserver_t *srv, json_t *secret);
 /* ResourceQuota admission (quota.c): refuses a create that would take a covering quota past
  * spec.hard (403 "exceeded quota: ...", "status unknown for quota: ...", "failed quota: ...:
  * must specify ..."), else charges status.used (compare-and-swap on the quota). */

@@ -10,6 +10,8 @@
  */
 #include "apiserver/internal.h"
 
+#include <openssl/evp.h>
+
 #define DEFAULT_EXPIRATION 3600
 #define MIN_EXPIRATION 600
 #define MAX_EXPIRATION (1LL << 32)
@@ -160,6 +162,88 @@ static bool bound_alive(cube_apiserver_t *srv, const json_t *k8s, const char *fi
     return have && uid && !strcmp(have, uid);
 }
 
+/* ---- legacy token Secrets ------------------------------------------------------ */
+
+#define LEGACY_ISSUER "kubernetes/serviceaccount"
+#define LEGACY_TYPE "kubernetes.io/service-account-token"
+#define ANN_SA_NAME "kubernetes.io/service-account.name"
+#define ANN_SA_UID "kubernetes.io/service-account.uid"
+
+static char *b64(const void *data, size_t len)
+{
+    char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    return out;
+}
+
+void cube_sa_legacy_fill(cube_apiserver_t *srv, json_t *secret)
+{
+    if (strcmp(cube_json_str(secret, "type", NULL) ?: "", LEGACY_TYPE) || !srv->sa_key)
+        return;
+    const char *ns = cube_json_str(secret, "metadata", "namespace", NULL);
+    const char *name = cube_json_str(secret, "metadata", "name", NULL);
+    const char *sa_name = cube_json_str(secret, "metadata", "annotations", ANN_SA_NAME, NULL);
+    json_t *data = json_object_get(secret, "data");
+    if (!ns || !name || !sa_name || cube_json_str(data, "token", NULL))
+        return;
+    json_auto_t *sa = cached_object(srv, "serviceaccounts", ns, sa_name);
+    const char *uid = sa ? cube_json_str(sa, "metadata", "uid", NULL) : NULL;
+    if (!uid)
+        return; /* no such account (yet): no token, as Kubernetes' token controller leaves it */
+    _cleanup_free_ char *sub = xasprintf("system:serviceaccount:%s:%s", ns, sa_name);
+    json_auto_t *claims = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s}", "iss", LEGACY_ISSUER, "kubernetes.io/serviceaccount/namespace",
+        ns, "kubernetes.io/serviceaccount/secret.name", name,
+        "kubernetes.io/serviceaccount/service-account.name", sa_name,
+        "kubernetes.io/serviceaccount/service-account.uid", uid, "sub", sub);
+    _cleanup_free_ char *token = cube_jwt_sign(srv->sa_key, claims);
+    if (!token)
+        return;
+    if (!json_is_object(data))
+        json_object_set_new(secret, "data", data = json_object());
+    _cleanup_free_ char *t64 = b64(token, strlen(token));
+    _cleanup_free_ char *n64 = b64(ns, strlen(ns));
+    json_object_set_new(data, "token", json_string(t64));
+    json_object_set_new(data, "namespace", json_string(n64));
+    _cleanup_free_ char *ca = NULL;
+    size_t calen = 0;
+    cube_err_t err _cleanup_err_ = CUBE_ERR_INIT;
+    if (cube_file_read(srv->pki.ca_crt, &ca, &calen, &err) == 0) {
+        _cleanup_free_ char *c64 = b64(ca, calen);
+        json_object_set_new(data, "ca.crt", json_string(c64));
+    }
+    json_object_set_new(cube_json_obj(cube_json_obj(secret, "metadata"), "annotations"), ANN_SA_UID,
+                        json_string(uid));
+}
+
+/* A legacy token: valid while its Secret holds it and its account exists with that uid. */
+static int legacy_authenticate(cube_apiserver_t *srv, const char *token, const json_t *claims,
+                               cube_user_t **ret)
+{
+    const char *ns = cube_json_str(claims, "kubernetes.io/serviceaccount/namespace", NULL);
+    const char *sname = cube_json_str(claims, "kubernetes.io/serviceaccount/secret.name", NULL);
+    const char *sa_name =
+        cube_json_str(claims, "kubernetes.io/serviceaccount/service-account.name", NULL);
+    const char *sa_uid =
+        cube_json_str(claims, "kubernetes.io/serviceaccount/service-account.uid", NULL);
+    if (!ns || !sname || !sa_name || !sa_uid)
+        return -1;
+    json_auto_t *secret = cached_object(srv, "secrets", ns, sname);
+    const char *stored = secret ? cube_json_str(secret, "data", "token", NULL) : NULL;
+    _cleanup_free_ char *want = b64(token, strlen(token));
+    if (!stored || strcmp(stored, want))
+        return -1;
+    json_auto_t *sa = cached_object(srv, "serviceaccounts", ns, sa_name);
+    const char *have = sa ? cube_json_str(sa, "metadata", "uid", NULL) : NULL;
+    if (!have || strcmp(have, sa_uid))
+        return -1;
+    _cleanup_free_ char *name = xasprintf("system:serviceaccount:%s:%s", ns, sa_name);
+    _cleanup_free_ char *g_ns = xasprintf("system:serviceaccounts:%s", ns);
+    const char *groups[] = {"system:serviceaccounts", g_ns};
+    *ret = cube_user_new(name, sa_uid, groups, CUBE_ARRAY_SIZE(groups));
+    return 0;
+}
+
 int cube_sa_token_authenticate(cube_apiserver_t *srv, const char *token, cube_user_t **ret)
 {
     if (!srv->sa_key || !cube_jwt_looks_like(token))
@@ -168,8 +252,10 @@ int cube_sa_token_authenticate(cube_apiserver_t *srv, const char *token, cube_us
     if (cube_jwt_verify(srv->sa_key, token, &claims) < 0)
         return -1;
     const char *iss = cube_json_str(claims, "iss", NULL);
+    if (iss && !strcmp(iss, LEGACY_ISSUER))
+        return legacy_authenticate(srv, token, claims, ret);
     if (!iss || strcmp(iss, cube_sa_issuer(srv)))
-        return -1; /* legacy secret-based tokens: not accepted yet */
+        return -1;
     if (!audience_ok(srv, json_object_get(claims, "aud")))
         return -1;
     json_int_t now = (json_int_t)time(NULL);
