@@ -93,13 +93,8 @@ static json_t *cached_list(cube_apiserver_t *srv, const char *group, const char 
     if (!r)
         return out;
     _cleanup_free_ char *prefix = cube_key(r, ns, NULL);
-    cube_cache_list_req_t req = {.prefix = prefix};
     cube_obj_t **objs = NULL;
-    size_t n = 0, remaining = 0;
-    int64_t rev;
-    char *next = NULL;
-    cube_cache_list(srv->cache, &req, &objs, &n, &rev, &next, &remaining);
-    free(next);
+    size_t n = cube_cache_list_prefix(srv->cache, prefix, &objs);
     for (size_t i = 0; i < n; i++) {
         json_t *j = json_loadb(objs[i]->json->data, objs[i]->json->len, 0, NULL);
         if (j)

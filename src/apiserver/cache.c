@@ -637,6 +637,17 @@ static bool list_match(const cube_cache_list_req_t *req, const cube_obj_t *o)
     return cube_obj_matches(o, req->labels, req->fields);
 }
 
+size_t cube_cache_list_prefix(cube_cache_t *c, const char *prefix, cube_obj_t ***ret_objs)
+{
+    cube_cache_list_req_t req = {.prefix = prefix};
+    size_t n = 0, remaining = 0;
+    int64_t rev;
+    char *next = NULL;
+    cube_cache_list(c, &req, ret_objs, &n, &rev, &next, &remaining);
+    free(next);
+    return n;
+}
+
 void cube_cache_list(cube_cache_t *c, const cube_cache_list_req_t *req, cube_obj_t ***ret_objs,
                      size_t *ret_n, int64_t *ret_rev, char **ret_next, size_t *ret_remaining)
 {

@@ -193,6 +193,8 @@ typedef struct cube_cache_list_req {
  */
 void cube_cache_list(cube_cache_t *c, const cube_cache_list_req_t *req, cube_obj_t ***ret_objs,
                      size_t *ret_n, int64_t *ret_rev, char **ret_next, size_t *ret_remaining);
+/* Every cached object under prefix, in key order (owned references: cube_objs_free). */
+size_t cube_cache_list_prefix(cube_cache_t *c, const char *prefix, cube_obj_t ***ret_objs);
 void cube_objs_free(cube_obj_t **objs, size_t n);
 
 /* Builds the object record for key/value at rev (value without resourceVersion). */

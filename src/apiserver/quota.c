@@ -165,13 +165,8 @@ int cube_quota_admit(cube_apiserver_t *srv, const cube_resource_t *r, const json
         return 0;
     const cube_resource_t *rq = cube_api_resource_find("", "v1", "resourcequotas");
     _cleanup_free_ char *prefix = cube_key(rq, ns, NULL);
-    cube_cache_list_req_t req = {.prefix = prefix};
     cube_obj_t **objs = NULL;
-    size_t n = 0;
-    int64_t rev;
-    size_t remaining;
-    _cleanup_free_ char *next = NULL;
-    cube_cache_list(srv->cache, &req, &objs, &n, &rev, &next, &remaining);
+    size_t n = cube_cache_list_prefix(srv->cache, prefix, &objs);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         for (int attempt = 0; attempt < 10; attempt++) {

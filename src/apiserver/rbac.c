@@ -506,13 +506,8 @@ static void collect(cube_apiserver_t *srv, int which, void (*fn)(json_t *obj, vo
     const cube_resource_t *r =
         cube_api_resource_find("rbac.authorization.k8s.io", "v1", rbac_plurals[which]);
     _cleanup_free_ char *prefix = cube_key(r, NULL, NULL);
-    cube_cache_list_req_t req = {.prefix = prefix};
     cube_obj_t **objs = NULL;
-    size_t n = 0;
-    int64_t rev;
-    size_t remaining;
-    _cleanup_free_ char *next = NULL;
-    cube_cache_list(srv->cache, &req, &objs, &n, &rev, &next, &remaining);
+    size_t n = cube_cache_list_prefix(srv->cache, prefix, &objs);
     for (size_t i = 0; i < n; i++) {
         json_auto_t *obj = json_loadb(objs[i]->json->data, objs[i]->json->len, 0, NULL);
         if (obj)
