@@ -41,6 +41,10 @@ kl_setup() {
     assert_ok "$CUBE" image import "${TESTS_TMP:-/tmp}/images/pause.tar" \
         "${TESTS_TMP:-/tmp}/images/busybox.tar" --address "$KL_SOCK"
     start_cube "$KL_DIR/api"
+    # what the controller manager (not run here) gives every namespace: the `default`
+    # ServiceAccount and the cluster CA, which the token volume every pod gets needs
+    kc create serviceaccount default >/dev/null
+    kc create configmap kube-root-ca.crt --from-file=ca.crt="$KL_DIR/api/pki/ca.crt" >/dev/null
     kl_start
     wait_until 20 node_ready
 }
@@ -602,7 +606,7 @@ test_kubelet_grpc_probe_fails_and_restarts() {
       periodSeconds: 1
       failureThreshold: 2'
     wait_until 30 phase_is grpcp Running
-    wait_until 30 field_is grpcp '{.status.containerStatuses[0].restartCount}' 1
+    wait_until 90 field_is grpcp '{.status.containerStatuses[0].restartCount}' 1
     assert_ok kc get events --field-selector involvedObject.name=grpcp -o custom-columns=R:.reason,M:.message --no-headers
     assert_match "$OUT" '^Unhealthy +Liveness probe failed: timeout: failed to connect service "[0-9.]+:9555" within 1s: '
 }
