@@ -15,8 +15,9 @@ start_dns() {
     echo "$DNS_PID" >>"$TESTS_TMP/pids"
     trap 'stop_pids' EXIT
     for i in $(seq 100); do
-        if [ -n "$(dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" \
-            kubernetes.default.svc.cluster.local 2>/dev/null)" ]; then
+        # dig +short prints its own errors ("connection refused") on stdout: wait for an address
+        if dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" \
+            kubernetes.default.svc.cluster.local 2>/dev/null | grep -qE '^[0-9.]+$'; then
             return 0
         fi
         kill -0 "$DNS_PID" 2>/dev/null || fail "cube dns exited: $(tail -n 5 "$CUBE_DIR/dns.$DNS_PORT.log")"
@@ -68,9 +69,10 @@ q() {
     dig +short +time=2 +tries=1 @127.0.0.1 -p "$DNS_PORT" "$@"
 }
 
-# resolves [dig args...]: the query has a non-empty answer (for wait_until).
+# resolves [dig args...]: the query has a non-empty answer (for wait_until); dig's own
+# error lines (";; ...", also on stdout) do not count.
 resolves() {
-    [ -n "$(q "$@" 2>/dev/null || true)" ]
+    [ -n "$(q "$@" 2>/dev/null | grep -v '^;;' || true)" ]
 }
 
 # status NAME [TYPE]: the rcode of the answer.
